@@ -1,0 +1,85 @@
+package app
+
+import (
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/awsfed/awsfed/internal/awsfiles"
+	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/httpx"
+	"github.com/awsfed/awsfed/internal/prompt"
+	"github.com/awsfed/awsfed/internal/provider"
+	"github.com/awsfed/awsfed/internal/signin"
+	"github.com/awsfed/awsfed/internal/sts"
+)
+
+// report prints err with its hint and returns the exit code. This is the one
+// place where error types become exit codes.
+func report(w io.Writer, err error) int {
+	msg := err.Error()
+	var (
+		usage      *usageError
+		rejected   *provider.RejectedError
+		mfa        *provider.MFARejectedError
+		input      *provider.InputNeededError
+		page       *provider.UnexpectedPageError
+		resolve    *config.ResolveError
+		cfgErr     *config.Error
+		fileErr    *awsfiles.FileError
+		unreach    *httpx.UnreachableError
+		stsErr     *sts.Error
+		notGranted *signin.RoleNotGrantedError
+		longTerm   *signin.LongTermKeysError
+	)
+	switch {
+	case errors.As(err, &usage):
+		writeErr(w, msg, "run '"+usage.cmd+" --help' for usage")
+		return ExitInput
+	case errors.As(err, &rejected):
+		writeErr(w, msg, "check the username and password (awsfed tried once and did not retry, so it cannot have locked the account)")
+		return ExitRejected
+	case errors.As(err, &mfa):
+		writeErr(w, msg, "try again with a fresh code, or pick another device")
+		return ExitRejected
+	case errors.As(err, &notGranted):
+		writeErr(w, msg, notGranted.Hint())
+		return ExitRejected
+	case errors.As(err, &input):
+		writeErr(w, msg, input.Hint)
+		return ExitInput
+	case errors.As(err, &resolve):
+		writeErr(w, msg, resolve.Hint)
+		return ExitInput
+	case errors.Is(err, prompt.ErrNoTerminal):
+		writeErr(w, msg, "run awsfed in a terminal, or pass every answer as a flag")
+		return ExitInput
+	case errors.As(err, &cfgErr):
+		writeErr(w, "configuration "+msg, cfgErr.Hint)
+		return ExitError
+	case errors.As(err, &fileErr):
+		writeErr(w, msg, fileErr.Hint)
+		return ExitError
+	case errors.As(err, &unreach):
+		writeErr(w, msg, unreach.Hint)
+		return ExitError
+	case errors.As(err, &page):
+		writeErr(w, msg, "check that the URL is the IdP-initiated sign-on URL for AWS; --debug shows each page visited")
+		return ExitError
+	case errors.As(err, &stsErr):
+		writeErr(w, msg, stsErr.Cause())
+		if stsErr.Rejected() {
+			return ExitRejected
+		}
+		return ExitError
+	case errors.As(err, &longTerm):
+		writeErr(w, msg, longTerm.Hint())
+		return ExitError
+	}
+	if strings.HasPrefix(msg, "unknown command") || strings.HasPrefix(msg, "accepts ") || strings.Contains(msg, "arg(s)") {
+		writeErr(w, msg, "run 'awsfed --help' for usage")
+		return ExitInput
+	}
+	writeErr(w, msg, "")
+	return ExitError
+}

@@ -1,0 +1,145 @@
+package awsfiles
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/awsfed/awsfed/internal/inifile"
+)
+
+// Keys are AWS credentials as the credentials file holds them.
+type Keys struct {
+	AccessKeyID     string
+	SecretAccessKey string
+	SessionToken    string    // empty for long-term keys
+	Expiration      time.Time // zero when unknown or never
+}
+
+// The keys awsfed owns in a profile; it touches no other.
+const (
+	keyAccessKeyID     = "aws_access_key_id"
+	keySecretAccessKey = "aws_secret_access_key"
+	keySessionToken    = "aws_session_token"
+	keySecurityToken   = "aws_security_token" // the old name, still read by some tools
+	keyExpires         = "x_security_token_expires"
+)
+
+var ownedKeys = []string{keyAccessKeyID, keySecretAccessKey, keySessionToken, keySecurityToken, keyExpires}
+
+// WriteCredentials stores k in section [profile] of the credentials file at
+// path: access key, secret key, the session token under both its names, and
+// the expiry in RFC 3339 UTC. Keys without a session token or an expiry
+// remove those lines rather than leave stale ones.
+func WriteCredentials(ctx context.Context, path, profile string, k Keys) error {
+	if err := inifile.CheckSection(profile); err != nil {
+		return fmt.Errorf("profile %q: %w", profile, err)
+	}
+	if k.AccessKeyID == "" || k.SecretAccessKey == "" {
+		return fmt.Errorf("profile %s: an access key id and a secret access key are both needed", profile)
+	}
+	return Update(ctx, path, func(doc *inifile.Doc) error {
+		setKey(doc, profile, keyAccessKeyID, k.AccessKeyID)
+		setKey(doc, profile, keySecretAccessKey, k.SecretAccessKey)
+		if k.SessionToken != "" {
+			setKey(doc, profile, keySessionToken, k.SessionToken)
+			setKey(doc, profile, keySecurityToken, k.SessionToken)
+		} else {
+			deleteKey(doc, profile, keySessionToken)
+			deleteKey(doc, profile, keySecurityToken)
+		}
+		if !k.Expiration.IsZero() {
+			setKey(doc, profile, keyExpires, k.Expiration.UTC().Format(time.RFC3339))
+		} else {
+			deleteKey(doc, profile, keyExpires)
+		}
+		return nil
+	})
+}
+
+// ReadCredentials returns the keys of [profile]; false when the file, the
+// section or its access key id is missing. It takes no lock: writers replace
+// the file by rename, so a read sees one whole version. A file the AWS CLI
+// would refuse gives a *FileError. An expiry that does not parse reads as
+// zero (unknown); a missing aws_session_token falls back to aws_security_token.
+func ReadCredentials(path, profile string) (Keys, bool, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Keys{}, false, nil
+	}
+	if err != nil {
+		return Keys{}, false, fmt.Errorf("read %s: %w", path, err)
+	}
+	doc, err := parseStrict(path, data)
+	if err != nil {
+		return Keys{}, false, err
+	}
+	get := func(name string) string { v, _ := getKey(doc, profile, name); return v }
+	k := Keys{AccessKeyID: get(keyAccessKeyID), SecretAccessKey: get(keySecretAccessKey), SessionToken: get(keySessionToken)}
+	if k.AccessKeyID == "" {
+		return Keys{}, false, nil
+	}
+	if k.SessionToken == "" {
+		k.SessionToken = get(keySecurityToken)
+	}
+	if t, err := time.Parse(time.RFC3339, get(keyExpires)); err == nil {
+		k.Expiration = t.UTC()
+	}
+	return k, true, nil
+}
+
+// RemoveCredentials deletes the keys awsfed writes from [profile], and the
+// section too when nothing else is left in it. Other keys stay.
+func RemoveCredentials(ctx context.Context, path, profile string) error {
+	return Update(ctx, path, func(doc *inifile.Doc) error {
+		for _, name := range ownedKeys {
+			deleteKey(doc, profile, name)
+		}
+		if len(doc.Keys(profile)) == 0 {
+			doc.DeleteSection(profile)
+		}
+		return nil
+	})
+}
+
+// The AWS CLI reads key names without case, so AWS_ACCESS_KEY_ID in the file
+// is the key awsfed owns; it is rewritten in its own spelling rather than
+// joined by a second, lowercase copy the CLI would reject.
+
+func setKey(doc *inifile.Doc, section, name, value string) {
+	if existing, ok := findKey(doc, section, name); ok {
+		name = existing
+	}
+	doc.Set(section, name, value)
+}
+
+func getKey(doc *inifile.Doc, section, name string) (string, bool) {
+	existing, ok := findKey(doc, section, name)
+	if !ok {
+		return "", false
+	}
+	return doc.Get(section, existing)
+}
+
+func deleteKey(doc *inifile.Doc, section, name string) {
+	for doc.Err() == nil {
+		existing, ok := findKey(doc, section, name)
+		if !ok {
+			return
+		}
+		doc.Delete(section, existing)
+	}
+}
+
+func findKey(doc *inifile.Doc, section, name string) (string, bool) {
+	for _, k := range doc.Keys(section) {
+		if strings.EqualFold(k.Name, name) {
+			return k.Name, true
+		}
+	}
+	return "", false
+}

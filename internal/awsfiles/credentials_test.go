@@ -1,0 +1,218 @@
+package awsfiles
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awsfed/awsfed/internal/inifile"
+)
+
+func TestWriteCredentialsKeepsEveryForeignByte(t *testing.T) {
+	for _, profile := range []string{"target", "default", "after", "brand-new"} {
+		t.Run(profile, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "credentials")
+			writeFile(t, path, foreign, 0o600)
+			k := keysFor(profile)
+			if err := WriteCredentials(context.Background(), path, profile, k); err != nil {
+				t.Fatal(err)
+			}
+			got := readFile(t, path)
+			// Keys added at the end give the old last line the line end it lacked.
+			want := withoutOwned(foreign, profile)
+			switch profile {
+			case "after":
+				want += "\r\n"
+			case "brand-new":
+				want += "\r\n\r\n[brand-new]\r\n"
+			}
+			if withoutOwned(got, profile) != want {
+				t.Errorf("bytes outside [%s]'s keys changed:\n%q\nwant\n%q", profile, withoutOwned(got, profile), want)
+			}
+			if strings.Count(got, "\n") != strings.Count(got, "\r\n") {
+				t.Errorf("a line without CR was added to a CRLF file:\n%q", got)
+			}
+			back, ok, err := ReadCredentials(path, profile)
+			if err != nil || !ok || back != k {
+				t.Errorf("ReadCredentials = %+v, %v, %v, want %+v", back, ok, err, k)
+			}
+			doc, err := inifile.Parse([]byte(got))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, _ := doc.Get(profile, "aws_security_token"); v != k.SessionToken {
+				t.Errorf("aws_security_token = %q, want the session token", v)
+			}
+			if v, _ := doc.Get(profile, "x_security_token_expires"); v != "2030-01-02T03:04:05Z" {
+				t.Errorf("x_security_token_expires = %q", v)
+			}
+		})
+	}
+}
+
+func TestWriteCredentialsPlacesKeys(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	writeFile(t, path, "[a]\nregion=x\n\n# about b\n[b]\nk = v\n", 0o600)
+	k := Keys{AccessKeyID: "AKID", SecretAccessKey: "SECRET", SessionToken: "TOKEN", Expiration: time.Date(2030, 1, 2, 3, 4, 5, 0, time.FixedZone("x", 3600))}
+	if err := WriteCredentials(context.Background(), path, "a", k); err != nil {
+		t.Fatal(err)
+	}
+	want := "[a]\nregion=x\naws_access_key_id=AKID\naws_secret_access_key=SECRET\naws_session_token=TOKEN\n" +
+		"aws_security_token=TOKEN\nx_security_token_expires=2030-01-02T02:04:05Z\n\n# about b\n[b]\nk = v\n"
+	if got := readFile(t, path); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// Long-term keys leave no stale token behind.
+	if err := WriteCredentials(context.Background(), path, "a", Keys{AccessKeyID: "AKID2", SecretAccessKey: "S2"}); err != nil {
+		t.Fatal(err)
+	}
+	want = "[a]\nregion=x\naws_access_key_id=AKID2\naws_secret_access_key=S2\n\n# about b\n[b]\nk = v\n"
+	if got := readFile(t, path); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestWriteCredentialsCreatesWhatIsMissing(t *testing.T) {
+	home := t.TempDir()
+	path := filepath.Join(home, "nested", ".aws", "credentials")
+	if err := WriteCredentials(context.Background(), path, "dev", keysFor("dev")); err != nil {
+		t.Fatal(err)
+	}
+	want := "[dev]\naws_access_key_id = ASIADEV\naws_secret_access_key = secret/dev;#=x\naws_session_token = token-dev\n" +
+		"aws_security_token = token-dev\nx_security_token_expires = 2030-01-02T03:04:05Z\n"
+	if got := readFile(t, path); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if runtime.GOOS == "windows" {
+		return
+	}
+	for p, mode := range map[string]fs.FileMode{path: 0o600, filepath.Dir(path): 0o700 | fs.ModeDir, filepath.Join(home, "nested"): 0o700 | fs.ModeDir} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode() != mode {
+			t.Errorf("%s: mode %v, want %v", p, fi.Mode(), mode)
+		}
+	}
+	if names := dirNames(t, filepath.Dir(path)); strings.Join(names, " ") != "credentials credentials.lock" {
+		t.Errorf("directory holds %q, want only the file and its lock", names)
+	}
+}
+
+func TestValueWithCommentCharactersSurvives(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	writeFile(t, path, foreign, 0o600)
+	k := Keys{AccessKeyID: "AKID", SecretAccessKey: "abc;def#ghi=jkl"}
+	if err := WriteCredentials(context.Background(), path, "other", k); err != nil {
+		t.Fatal(err)
+	}
+	got := readFile(t, path)
+	if !strings.Contains(got, "[default]\r\naws_access_key_id = AKIALONGTERMDEFAULT\r\naws_secret_access_key = abc;def#ghi=jkl\r\n") {
+		t.Errorf("[default] changed:\n%s", got)
+	}
+	if back, ok, err := ReadCredentials(path, "default"); err != nil || !ok || back.SecretAccessKey != "abc;def#ghi=jkl" {
+		t.Errorf("ReadCredentials(default) = %+v, %v, %v", back, ok, err)
+	}
+	if back, ok, err := ReadCredentials(path, "other"); err != nil || !ok || back != k {
+		t.Errorf("ReadCredentials(other) = %+v, %v, %v, want %+v", back, ok, err, k)
+	}
+}
+
+func TestRemoveCredentials(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	writeFile(t, path, foreign, 0o600)
+	ctx := context.Background()
+	for _, p := range []string{"gone", "target"} {
+		if err := WriteCredentials(ctx, path, p, keysFor(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []string{"gone", "target", "missing"} {
+		if err := RemoveCredentials(ctx, path, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := readFile(t, path)
+	// [target] keeps its foreign keys; [gone] held only ours and goes. The
+	// old last line keeps the line end it got when [gone] was added.
+	want := withoutOwned(foreign, "target") + "\r\n"
+	if got != want {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+	if _, ok, err := ReadCredentials(path, "target"); ok || err != nil {
+		t.Errorf("ReadCredentials(target) = %v, %v after removal", ok, err)
+	}
+}
+
+func TestOwnedKeysMatchWithoutCase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	writeFile(t, path, "[dev]\nAWS_ACCESS_KEY_ID = OLD\nAws_Security_Token = OLD\nregion = x\n", 0o600)
+	k := keysFor("dev")
+	if err := WriteCredentials(context.Background(), path, "dev", k); err != nil {
+		t.Fatal(err)
+	}
+	want := "[dev]\nAWS_ACCESS_KEY_ID = ASIADEV\nAws_Security_Token = token-dev\nregion = x\n" +
+		"aws_secret_access_key = secret/dev;#=x\naws_session_token = token-dev\nx_security_token_expires = 2030-01-02T03:04:05Z\n"
+	if got := readFile(t, path); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if back, ok, err := ReadCredentials(path, "dev"); err != nil || !ok || back != k {
+		t.Errorf("ReadCredentials = %+v, %v, %v", back, ok, err)
+	}
+	if err := RemoveCredentials(context.Background(), path, "dev"); err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, path); got != "[dev]\nregion = x\n" {
+		t.Errorf("after removal: %q", got)
+	}
+}
+
+func TestReadCredentials(t *testing.T) {
+	dir := t.TempDir()
+	if _, ok, err := ReadCredentials(filepath.Join(dir, "missing"), "dev"); ok || err != nil {
+		t.Errorf("missing file: %v, %v", ok, err)
+	}
+	path := filepath.Join(dir, "credentials")
+	writeFile(t, path, "[old]\naws_access_key_id = A\naws_secret_access_key = S\naws_security_token = T\nx_security_token_expires = soon\n[empty]\n", 0o600)
+	got, ok, err := ReadCredentials(path, "old")
+	if want := (Keys{AccessKeyID: "A", SecretAccessKey: "S", SessionToken: "T"}); err != nil || !ok || got != want {
+		t.Errorf("ReadCredentials(old) = %+v, %v, %v, want %+v", got, ok, err, want)
+	}
+	for _, p := range []string{"empty", "nosuch"} {
+		if _, ok, err := ReadCredentials(path, p); ok || err != nil {
+			t.Errorf("ReadCredentials(%s) = %v, %v", p, ok, err)
+		}
+	}
+	if bytes.Contains([]byte(readFile(t, path)), []byte("\r")) {
+		t.Error("reading changed the file")
+	}
+}
+
+func TestWriteCredentialsRejectsBadInput(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	for _, tc := range []struct {
+		profile string
+		k       Keys
+	}{
+		{"", keysFor("x")},
+		{"a\nb", keysFor("x")},
+		{"dev", Keys{SecretAccessKey: "s3cr3t"}},
+		{"dev", Keys{AccessKeyID: "A"}},
+	} {
+		err := WriteCredentials(context.Background(), path, tc.profile, tc.k)
+		if err == nil || strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("WriteCredentials(%q) err = %v", tc.profile, err)
+		}
+	}
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		t.Error("bad input created the file")
+	}
+}

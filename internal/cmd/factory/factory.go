@@ -1,0 +1,43 @@
+// Package factory holds what every command needs from the outside world —
+// streams, environment, prompter, providers, clock — as fields, so that tests
+// build commands with fakes and nothing reaches for globals.
+package factory
+
+import (
+	"os"
+	"time"
+
+	"github.com/awsfed/awsfed/internal/debug"
+	"github.com/awsfed/awsfed/internal/iostreams"
+	"github.com/awsfed/awsfed/internal/prompt"
+	"github.com/awsfed/awsfed/internal/provider"
+)
+
+// Factory is shared by all commands of one run.
+type Factory struct {
+	IO        *iostreams.IOStreams
+	Env       func(string) string
+	Prompt    prompt.Prompter
+	Providers provider.Registry
+	Now       func() time.Time
+	Version   string
+
+	// DebugOn is set by the root command's --debug flag.
+	DebugOn bool
+}
+
+// Debug returns the --debug logger (nil, which discards, when off).
+func (f *Factory) Debug() *debug.Logger {
+	if !f.DebugOn {
+		return nil
+	}
+	return debug.New(f.IO.ErrOut)
+}
+
+// Getenv returns the environment lookup, defaulting to the process's.
+func (f *Factory) Getenv(key string) string {
+	if f.Env == nil {
+		return os.Getenv(key)
+	}
+	return f.Env(key)
+}

@@ -1,0 +1,157 @@
+package inifile
+
+import (
+	"bytes"
+	"strings"
+)
+
+// Parse reads an INI document. It accepts what the AWS CLI accepts, except
+// that duplicate sections and keys are kept (Sections and Keys report them)
+// so a caller can name the offending line; a lone carriage return, which the
+// AWS CLI would take as a line break, is refused rather than misread.
+func Parse(data []byte) (*Doc, error) {
+	d := &Doc{}
+	if bytes.HasPrefix(data, bomBytes) {
+		d.bom = true
+		data = data[len(bomBytes):]
+	}
+	for len(data) > 0 {
+		var l line
+		if i := bytes.IndexByte(data, '\n'); i < 0 {
+			l.text, data = string(data), nil
+		} else if i > 0 && data[i-1] == '\r' {
+			l.text, l.eol, data = string(data[:i-1]), "\r\n", data[i+1:]
+		} else {
+			l.text, l.eol, data = string(data[:i]), "\n", data[i+1:]
+		}
+		if strings.IndexByte(l.text, '\r') >= 0 {
+			return nil, &SyntaxError{Line: len(d.lines) + 1, Msg: "carriage return without a line feed"}
+		}
+		d.lines = append(d.lines, l)
+	}
+	d.crlf = len(d.lines) > 0 && d.lines[0].eol == "\r\n"
+	ix, err := analyze(d.lines)
+	if err != nil {
+		return nil, err
+	}
+	d.ix = ix
+	return d, nil
+}
+
+type lineKind uint8
+
+const (
+	blankLine lineKind = iota
+	commentLine
+	headerLine
+	keyLine
+	contLine // an indented line continuing the key above it
+)
+
+// index says what each line of a document means.
+type index struct {
+	kinds []lineKind
+	sects []sectInfo
+}
+
+type sectInfo struct {
+	name string
+	line int // 0-based, like every line number inside the package
+	last int // the last header, key or continuation line of the section
+	keys []keyInfo
+}
+
+type keyInfo struct {
+	name  string
+	line  int
+	parts []string // the first line's value, then one entry per continuation or blank line
+	conts []int    // continuation lines
+
+	// byte offsets into the key's line
+	nameEnd    int // end of the key name
+	delim      int // the '=' or ':'
+	valueStart int // first byte of the value, after the spaces following delim
+}
+
+func (k *keyInfo) value() string { return trimRight(strings.Join(k.parts, "\n")) }
+
+// lastLine is the last line that belongs to the key's value.
+func (k *keyInfo) lastLine() int {
+	if len(k.conts) == 0 {
+		return k.line
+	}
+	return k.conts[len(k.conts)-1]
+}
+
+// analyze follows configparser's reading loop (strict, no inline comments,
+// empty lines allowed in values) so that every line is classified exactly as
+// the AWS CLI classifies it.
+func analyze(lines []line) (index, error) {
+	ix := index{kinds: make([]lineKind, len(lines))}
+	// sect and key are re-taken after every append that may move them.
+	var (
+		sect        *sectInfo // nil before the first header
+		key         *keyInfo  // nil right after a header
+		indentLevel int
+	)
+	for i, l := range lines {
+		s := trim(l.text)
+		if s == "" {
+			ix.kinds[i] = blankLine
+			if key != nil {
+				key.parts = append(key.parts, "")
+			}
+			continue
+		}
+		if s[0] == '#' || s[0] == ';' {
+			ix.kinds[i] = commentLine
+			continue
+		}
+		ind, width := indent(l.text)
+		if key != nil && ind > indentLevel {
+			ix.kinds[i] = contLine
+			key.parts = append(key.parts, s)
+			key.conts = append(key.conts, i)
+			sect.last = i
+			continue
+		}
+		indentLevel = ind
+		if s[0] == '[' {
+			// configparser's header pattern is \[(.+)\] matched at the start
+			// only: the name runs to the last ']' and anything after it is ignored.
+			if j := strings.LastIndexByte(s, ']'); j >= 2 {
+				ix.kinds[i] = headerLine
+				ix.sects = append(ix.sects, sectInfo{name: s[1:j], line: i, last: i})
+				sect, key = &ix.sects[len(ix.sects)-1], nil
+				continue
+			}
+		}
+		d := strings.IndexAny(s, "=:")
+		switch {
+		case sect == nil && d >= 0:
+			return index{}, &SyntaxError{Line: i + 1, Msg: "key outside any section"}
+		case sect == nil:
+			return index{}, &SyntaxError{Line: i + 1, Msg: "text outside any section"}
+		case d < 0:
+			return index{}, &SyntaxError{Line: i + 1, Msg: "neither [section], key = value nor a comment"}
+		}
+		name := trimRight(s[:d])
+		if name == "" {
+			return index{}, &SyntaxError{Line: i + 1, Msg: "no key name before '" + s[d:d+1] + "'"}
+		}
+		ix.kinds[i] = keyLine
+		delim := width + d
+		_, after := indent(l.text[delim+1:])
+		sect.keys = append(sect.keys, keyInfo{
+			name:       name,
+			line:       i,
+			parts:      []string{trim(s[d+1:])},
+			nameEnd:    width + len(name),
+			delim:      delim,
+			valueStart: delim + 1 + after,
+		})
+		key = &sect.keys[len(sect.keys)-1]
+		sect.last = i
+	}
+	return ix, nil
+}

@@ -1,0 +1,28 @@
+// Package prompt asks the person at the terminal for input. It owns every
+// interactive question awsfed asks (username, password, role choice, and
+// later MFA device and codes) and reads from /dev/tty, never from piped
+// stdin, so that data on stdin and answers from the user cannot mix.
+// It knows nothing of IdPs, SAML or AWS.
+package prompt
+
+import (
+	"context"
+	"errors"
+)
+
+// ErrNoTerminal is returned by every Prompter method when there is no
+// terminal to ask on (CI, cron, a credential_process child without a tty).
+var ErrNoTerminal = errors.New("no terminal to ask on")
+
+// Prompter asks questions. Implementations MUST return ErrNoTerminal (possibly
+// wrapped) when they cannot reach the user, MUST NOT echo passwords, and MUST
+// return ctx.Err() when ctx is cancelled while waiting.
+type Prompter interface {
+	// Input asks for one line of text; an empty answer returns def.
+	Input(ctx context.Context, label, def string) (string, error)
+	// Password asks for a secret without echo. The answer is returned
+	// exactly as typed, without the line end.
+	Password(ctx context.Context, label string) (string, error)
+	// Select shows options numbered from 1 and returns the chosen index (0-based).
+	Select(ctx context.Context, label string, options []string) (int, error)
+}

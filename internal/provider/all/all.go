@@ -1,0 +1,17 @@
+// Package all lists every provider awsfed knows, in one place, so that
+// adding a provider is one line here and nothing anywhere else. It holds
+// no logic of its own.
+package all
+
+import (
+	"github.com/awsfed/awsfed/internal/provider"
+	"github.com/awsfed/awsfed/internal/provider/form"
+)
+
+// Registry returns a fresh registry of every provider, keyed by the name
+// used in the `provider` key of an [idp NAME] section.
+func Registry() provider.Registry {
+	return provider.Registry{
+		"form": form.New,
+	}
+}

@@ -1,0 +1,55 @@
+package provider
+
+import "fmt"
+
+// RejectedError means the IdP refused the username or password. The caller
+// must not retry with the same password.
+type RejectedError struct {
+	IdP      string // IdP host or name
+	Username string
+	Detail   string // the IdP's own words, if any (never the password)
+}
+
+func (e *RejectedError) Error() string {
+	msg := "the IdP rejected the username or password"
+	if e.Username != "" {
+		msg += " for " + e.Username
+	}
+	if e.Detail != "" {
+		msg += ": " + e.Detail
+	}
+	return msg
+}
+
+// MFARejectedError means the second factor was refused or timed out.
+type MFARejectedError struct {
+	Detail string
+}
+
+func (e *MFARejectedError) Error() string {
+	return "the IdP rejected the second factor: " + e.Detail
+}
+
+// InputNeededError means awsfed needs something from the user that it could
+// not ask for (no terminal) or that was not given. Exit code 2.
+type InputNeededError struct {
+	What string // "no password given and no terminal to ask on"
+	Hint string // "pass --password-stdin or set AWSFED_PASSWORD"
+}
+
+func (e *InputNeededError) Error() string { return e.What }
+
+// UnexpectedPageError means the IdP answered, but not with what the provider
+// expected: an error page, a login page of another kind, a missing form.
+type UnexpectedPageError struct {
+	URL    string // the final URL, without query values
+	Status int    // HTTP status, 0 if unknown
+	What   string // what was expected or found ("no SAMLResponse in the page")
+}
+
+func (e *UnexpectedPageError) Error() string {
+	if e.Status != 0 && e.Status != 200 {
+		return fmt.Sprintf("unexpected answer from the IdP at %s (HTTP %d): %s", e.URL, e.Status, e.What)
+	}
+	return fmt.Sprintf("unexpected answer from the IdP at %s: %s", e.URL, e.What)
+}

@@ -1,0 +1,75 @@
+// Package provider is the seam between awsfed and identity providers. A
+// provider turns "who the user is" into a base64 SAMLResponse for AWS and
+// nothing more: it knows nothing of AWS files, roles or STS.
+//
+// Providers live in sub-packages (form, later onelogin, vro, okta, browser,
+// command); internal/provider/all lists them all in one place.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/awsfed/awsfed/internal/debug"
+	"github.com/awsfed/awsfed/internal/prompt"
+)
+
+// Provider obtains a SAML response from one kind of IdP.
+type Provider interface {
+	// Assertion MUST return the SAMLResponse form value exactly as the IdP
+	// produced it (base64 text). It MUST call in.Password at most once and
+	// only if the IdP needs a password; it MUST NOT retry after the IdP
+	// rejected the credentials (that locks accounts). It MUST route every
+	// question (MFA device, code, push wait) through in.Prompt, use only
+	// in.HTTP for network calls, and return the typed errors of this
+	// package so that exit codes and hints are decided in one place.
+	// Secrets MUST NOT appear in errors or in in.Debug output.
+	Assertion(ctx context.Context, in *Input) (string, error)
+}
+
+// Input is everything a provider may use.
+type Input struct {
+	IdP      string            // the [idp NAME] of the configuration, for messages
+	URL      string            // the IdP's start URL (for form: IdP-initiated SSO URL for AWS)
+	Username string            // may be empty when the provider does not need one
+	Settings map[string]string // provider-specific keys of the [idp NAME] section
+
+	// Password asks for (or looks up) the password. It is called lazily so
+	// that providers which need none (browser, command) never cause a prompt.
+	Password func(ctx context.Context) (string, error)
+
+	HTTP   *http.Client    // with timeouts, proxy, CA and cookie jar already set
+	Prompt prompt.Prompter // every interaction with the user goes here
+	Debug  *debug.Logger   // nil-safe; never log secrets
+}
+
+// Factory makes a fresh provider.
+type Factory func() Provider
+
+// Registry maps a provider name (the `provider` key of [idp NAME]) to its factory.
+type Registry map[string]Factory
+
+// Names returns the registered names, sorted.
+func (r Registry) Names() []string {
+	names := make([]string, 0, len(r))
+	for n := range r {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// New returns a provider by name, or an error listing the known names.
+func (r Registry) New(name string) (Provider, error) {
+	f, ok := r[name]
+	if !ok {
+		if name == "" {
+			return nil, &InputNeededError{What: "no IdP provider set", Hint: "pass --provider (one of: " + strings.Join(r.Names(), ", ") + ") or set provider in the [idp] section"}
+		}
+		return nil, &InputNeededError{What: fmt.Sprintf("unknown provider %q", name), Hint: "use one of: " + strings.Join(r.Names(), ", ")}
+	}
+	return f(), nil
+}

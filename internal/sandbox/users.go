@@ -1,0 +1,99 @@
+package sandbox
+
+import (
+	"crypto/x509"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// roleSessionNameRE is AWS's constraint on RoleSessionName.
+var roleSessionNameRE = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+
+// providerNameRE is IAM's constraint on a SAML provider's name.
+var providerNameRE = regexp.MustCompile(`^[\w._-]{1,128}$`)
+
+func defaultUsers() []User {
+	return []User{{Name: "demo", Password: "demo", Roles: []string{"Dev", "Admin"}, SessionDuration: time.Hour}}
+}
+
+func userTable(users []User) (map[string]User, error) {
+	if users == nil {
+		users = defaultUsers()
+	}
+	out := make(map[string]User, len(users))
+	for i, u := range users {
+		if u.Name == "" {
+			return nil, fmt.Errorf("sandbox: user %d has no name", i+1)
+		}
+		if _, dup := out[u.Name]; dup {
+			return nil, fmt.Errorf("sandbox: user %q is listed twice", u.Name)
+		}
+		if u.SessionDuration != 0 && (u.SessionDuration < 15*time.Minute || u.SessionDuration > 12*time.Hour) {
+			return nil, fmt.Errorf("sandbox: user %q: session duration %v is outside 15m to 12h", u.Name, u.SessionDuration)
+		}
+		for _, r := range u.Roles {
+			if r == "" || strings.Contains(r, ",") {
+				return nil, fmt.Errorf("sandbox: user %q: role %q is not a role name or ARN", u.Name, r)
+			}
+		}
+		out[u.Name] = u
+	}
+	return out, nil
+}
+
+func trustTable(trust []Trust) (map[string]*x509.Certificate, error) {
+	out := make(map[string]*x509.Certificate, len(trust))
+	for _, t := range trust {
+		switch {
+		case !providerNameRE.MatchString(t.Name):
+			return nil, fmt.Errorf("sandbox: trusted provider name %q is not a valid IAM SAML provider name", t.Name)
+		case t.Name == ProviderName:
+			return nil, fmt.Errorf("sandbox: trusted provider name %q is the sandbox's own", t.Name)
+		case t.Cert == nil:
+			return nil, fmt.Errorf("sandbox: trusted provider %s has no certificate", t.Name)
+		}
+		if _, dup := out[t.Name]; dup {
+			return nil, fmt.Errorf("sandbox: trusted provider %s is listed twice", t.Name)
+		}
+		out[t.Name] = t.Cert
+	}
+	return out, nil
+}
+
+// roleValues are the user's Role attribute values, role first as in AWS's
+// documentation.
+func roleValues(u User) []string {
+	out := make([]string, 0, len(u.Roles))
+	for _, r := range u.Roles {
+		arn := r
+		if !strings.HasPrefix(r, "arn:") {
+			arn = RoleARN(r)
+		}
+		out = append(out, arn+","+ProviderARN())
+	}
+	return out
+}
+
+// sessionName is the RoleSessionName the IdP sends for a user: an e-mail
+// address, as most IdPs send, made to fit AWS's constraint.
+func sessionName(user string) string {
+	name := user
+	if !strings.Contains(name, "@") {
+		name += "@sandbox.example"
+	}
+	if roleSessionNameRE.MatchString(name) {
+		return name
+	}
+	b := []byte(name)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("_+=,.@-", c) >= 0) {
+			b[i] = '_'
+		}
+	}
+	if len(b) > 64 {
+		b = b[:64]
+	}
+	return string(b)
+}

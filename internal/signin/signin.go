@@ -1,0 +1,241 @@
+// Package signin runs one login from start to end: provider (assertion) →
+// saml (roles) → sts (keys) → awsfiles (profile) → sts (test). It is shared
+// by `awsfed login` and `awsfed demo`, and prints the human progress lines.
+// It owns the role choice and the session-duration policy; it does not parse
+// flags, read configuration or decide exit codes.
+package signin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/awsfed/awsfed/internal/awsfiles"
+	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/debug"
+	"github.com/awsfed/awsfed/internal/prompt"
+	"github.com/awsfed/awsfed/internal/provider"
+	"github.com/awsfed/awsfed/internal/saml"
+	"github.com/awsfed/awsfed/internal/sts"
+)
+
+// DefaultDuration is asked for when neither the account nor the flags set one.
+const DefaultDuration = time.Hour
+
+// Options are the inputs of one login.
+type Options struct {
+	Login    *config.Login
+	Provider provider.Provider
+	Input    *provider.Input // URL, username, settings, HTTP client (Password and Prompt are set here)
+	STS      *sts.Client
+	Prompt   prompt.Prompter
+	// Password returns the IdP password, asking p when it must ask.
+	Password func(ctx context.Context, p prompt.Prompter) (string, error)
+
+	CredentialsFile string
+	// UseHint replaces the "Use them with: …" line (demo keys work only against the sandbox).
+	UseHint  string
+	SkipTest bool
+
+	Err      io.Writer // human progress; never secrets
+	Debug    *debug.Logger
+	Now      func() time.Time
+	Location *time.Location
+}
+
+// Result is what a login produced; it is also the --json summary.
+type Result struct {
+	Profile         string    `json:"profile"`
+	RoleARN         string    `json:"role_arn"`
+	Expiration      time.Time `json:"expiration"`
+	CallerARN       string    `json:"caller_arn,omitempty"`
+	CredentialsFile string    `json:"credentials_file"`
+}
+
+// Run performs the login.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	l := o.Login
+
+	if err := refuseLongTermKeys(o.CredentialsFile, l.Profile); err != nil {
+		return nil, err
+	}
+
+	line := &progress{w: o.Err}
+	line.start(fmt.Sprintf("Getting SAML assertion from %s", displayURL(l.URL)))
+	// Questions asked while a progress line is open start on a line of their own.
+	ask := &lineBreakingPrompter{p: o.Prompt, line: line}
+	in := *o.Input
+	in.Prompt = ask
+	in.Password = func(ctx context.Context) (string, error) { return o.Password(ctx, ask) }
+	raw, err := o.Provider.Assertion(ctx, &in)
+	if err != nil {
+		line.fail()
+		return nil, err
+	}
+	a, err := saml.Parse(raw)
+	if err != nil {
+		line.fail()
+		return nil, fmt.Errorf("the IdP at %s sent an unusable SAML response: %w", displayURL(l.URL), err)
+	}
+	line.done()
+	o.Debug.Printf("assertion: issuer %s, %d role(s), session name %q, session duration %s, valid until %s",
+		a.Issuer, len(a.Roles), a.RoleSessionName, a.SessionDuration, a.NotOnOrAfter.Format(time.RFC3339))
+
+	role, err := chooseRole(ctx, ask, a.Roles, l.RoleARN, l.Account)
+	if err != nil {
+		return nil, err
+	}
+
+	duration := l.Duration
+	if duration == 0 {
+		duration = DefaultDuration
+	}
+	if a.SessionDuration > 0 && duration > a.SessionDuration {
+		o.Debug.Printf("duration %s capped at the assertion's SessionDuration %s", duration, a.SessionDuration)
+		duration = a.SessionDuration
+	}
+
+	line.start(fmt.Sprintf("Assuming %s", role.RoleARN))
+	res, err := o.STS.AssumeRoleWithSAML(ctx, role.RoleARN, role.PrincipalARN, a.Response, duration)
+	if err != nil && sts.IsDurationTooLong(err) && duration > time.Hour {
+		line.fail()
+		fmt.Fprintf(o.Err, "The role allows sessions shorter than %s (its MaxSessionDuration); retrying with 1h.\n", duration)
+		line.start(fmt.Sprintf("Assuming %s for 1h", role.RoleARN))
+		res, err = o.STS.AssumeRoleWithSAML(ctx, role.RoleARN, role.PrincipalARN, a.Response, time.Hour)
+	}
+	if err != nil {
+		line.fail()
+		return nil, fmt.Errorf("assume %s: %w", role.RoleARN, err)
+	}
+	line.done()
+
+	keys := awsfiles.Keys{
+		AccessKeyID:     res.AccessKeyID,
+		SecretAccessKey: res.SecretAccessKey,
+		SessionToken:    res.SessionToken,
+		Expiration:      res.Expiration,
+	}
+	if err := awsfiles.WriteCredentials(ctx, o.CredentialsFile, l.Profile, keys); err != nil {
+		return nil, err
+	}
+	result := &Result{Profile: l.Profile, RoleARN: role.RoleARN, Expiration: res.Expiration.UTC(), CredentialsFile: o.CredentialsFile}
+
+	exp := res.Expiration
+	fmt.Fprintf(o.Err, "\nCredentials for profile %q written to %s\n", l.Profile, o.CredentialsFile)
+	fmt.Fprintf(o.Err, "They expire at %s (local time, %s UTC); run `awsfed login %s` again after that.\n",
+		exp.In(o.Location).Format("2006-01-02 15:04"), exp.UTC().Format(time.RFC3339), l.Account)
+	if o.UseHint != "" {
+		fmt.Fprintln(o.Err, o.UseHint)
+	} else {
+		fmt.Fprintf(o.Err, "Use them with: aws --profile %s sts get-caller-identity   or   export AWS_PROFILE=%s\n", l.Profile, l.Profile)
+	}
+	if o.SkipTest {
+		return result, nil
+	}
+	id, err := o.STS.GetCallerIdentity(ctx, res.Credentials)
+	if err != nil {
+		fmt.Fprintln(o.Err, "Testing new credentials: failed")
+		return result, fmt.Errorf("testing the new credentials: %w", err)
+	}
+	result.CallerARN = id.ARN
+	fmt.Fprintf(o.Err, "Testing new credentials: passed (%s)\n", id.ARN)
+	return result, nil
+}
+
+// LongTermKeysError refuses to overwrite a profile that holds long-term keys.
+type LongTermKeysError struct{ Profile, File string }
+
+func (e *LongTermKeysError) Error() string {
+	return fmt.Sprintf("profile %q in %s holds long-term keys (no session token); awsfed will not overwrite them", e.Profile, e.File)
+}
+
+// Hint says what to do instead.
+func (e *LongTermKeysError) Hint() string {
+	return "choose another profile with --profile (or profile = in the account's section), or move those keys yourself"
+}
+
+func refuseLongTermKeys(file, profile string) error {
+	k, ok, err := awsfiles.ReadCredentials(file, profile)
+	if err != nil {
+		return err
+	}
+	if ok && k.AccessKeyID != "" && k.SessionToken == "" {
+		return &LongTermKeysError{Profile: profile, File: file}
+	}
+	return nil
+}
+
+// displayURL is the URL without its query, for messages.
+func displayURL(raw string) string {
+	if i := strings.IndexAny(raw, "?#"); i >= 0 {
+		return raw[:i]
+	}
+	return raw
+}
+
+// progress prints "Doing X ... done" lines, and ends an open line before a
+// prompt so that the question starts on its own line.
+type progress struct {
+	w    io.Writer
+	msg  string
+	open bool
+}
+
+func (p *progress) start(msg string) {
+	p.msg, p.open = msg, true
+	fmt.Fprintf(p.w, "%s ... ", msg)
+}
+
+func (p *progress) interrupt() {
+	if p.open {
+		fmt.Fprintln(p.w)
+		p.open = false
+	}
+}
+
+func (p *progress) done() {
+	if !p.open {
+		fmt.Fprintf(p.w, "%s ... ", p.msg)
+	}
+	fmt.Fprintln(p.w, "done")
+	p.open = false
+}
+
+func (p *progress) fail() {
+	if p.open {
+		fmt.Fprintln(p.w, "failed")
+	}
+	p.open = false
+}
+
+var errNoRoles = errors.New("the SAML response grants no AWS role")
+
+// lineBreakingPrompter ends an open progress line before each question.
+type lineBreakingPrompter struct {
+	p    prompt.Prompter
+	line *progress
+}
+
+func (l *lineBreakingPrompter) Input(ctx context.Context, label, def string) (string, error) {
+	l.line.interrupt()
+	return l.p.Input(ctx, label, def)
+}
+
+func (l *lineBreakingPrompter) Password(ctx context.Context, label string) (string, error) {
+	l.line.interrupt()
+	return l.p.Password(ctx, label)
+}
+
+func (l *lineBreakingPrompter) Select(ctx context.Context, label string, options []string) (int, error) {
+	l.line.interrupt()
+	return l.p.Select(ctx, label, options)
+}
