@@ -63,7 +63,7 @@ func (s *Sandbox) serveLoginPage(w http.ResponseWriter, r *http.Request) {
 		s.stateLost(w)
 		return
 	}
-	s.render(w, http.StatusOK, loginPage, loginData{AuthState: state})
+	s.render(w, http.StatusOK, loginPage(), loginData{AuthState: state})
 }
 
 // serveLogin checks the credentials. Only the POST body counts, parsed by
@@ -85,7 +85,7 @@ func (s *Sandbox) serveLogin(w http.ResponseWriter, r *http.Request) {
 	u, known := s.users[name]
 	if !known || subtle.ConstantTimeCompare([]byte(u.Password), []byte(password)) != 1 {
 		fresh := s.sessions.newState(sid, st.relayState, s.baseURL+ssoPath+"?spentityid="+url.QueryEscape(awsEntityID), now)
-		s.render(w, http.StatusOK, loginPage, loginData{Error: "Incorrect username or password.", Username: name, AuthState: fresh})
+		s.render(w, http.StatusOK, loginPage(), loginData{Error: "Incorrect username or password.", Username: name, AuthState: fresh})
 		return
 	}
 	resp, err := s.buildResponse(s.defaultSpec(u))
@@ -93,7 +93,7 @@ func (s *Sandbox) serveLogin(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, http.StatusInternalServerError, "Internal error", "the IdP could not sign the SAML response")
 		return
 	}
-	s.render(w, http.StatusOK, autoPostPage, postData{Action: awsACS, SAMLResponse: resp, RelayState: st.relayState})
+	s.render(w, http.StatusOK, autoPostPage(), postData{Action: awsACS, SAMLResponse: resp, RelayState: st.relayState})
 }
 
 func (s *Sandbox) serveMetadata(w http.ResponseWriter, r *http.Request) {
@@ -126,7 +126,7 @@ func (s *Sandbox) stateLost(w http.ResponseWriter) {
 }
 
 func (s *Sandbox) errorPage(w http.ResponseWriter, status int, title, msg string) {
-	s.render(w, status, errorPage, errorData{Title: title, Message: msg})
+	s.render(w, status, errorPage(), errorData{Title: title, Message: msg})
 }
 
 func (s *Sandbox) render(w http.ResponseWriter, status int, t *template.Template, data any) {

@@ -1,12 +1,17 @@
 package sandbox
 
-import "html/template"
+import (
+	"html/template"
+	"sync"
+)
 
 // The pages follow SimpleSAMLphp's markup (error box class "message-box
 // error", form action "?", hidden AuthState) so that the generic form
-// provider meets what it meets in the field.
+// provider meets what it meets in the field. They are parsed on first use:
+// parsing at package init would cost every awsfed start about a millisecond.
 var (
-	loginPage = template.Must(template.New("login").Parse(`<!DOCTYPE html>
+	loginPage = sync.OnceValue(func() *template.Template {
+		return template.Must(template.New("login").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -34,8 +39,10 @@ var (
 </body>
 </html>
 `))
+	})
 
-	autoPostPage = template.Must(template.New("post").Parse(`<!DOCTYPE html>
+	autoPostPage = sync.OnceValue(func() *template.Template {
+		return template.Must(template.New("post").Parse(`<!DOCTYPE html>
 <html>
 <head>
 <meta charset="utf-8">
@@ -53,8 +60,10 @@ var (
 </body>
 </html>
 `))
+	})
 
-	errorPage = template.Must(template.New("error").Parse(`<!DOCTYPE html>
+	errorPage = sync.OnceValue(func() *template.Template {
+		return template.Must(template.New("error").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -70,6 +79,7 @@ var (
 </body>
 </html>
 `))
+	})
 )
 
 type loginData struct{ Error, Username, AuthState string }

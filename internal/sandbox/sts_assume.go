@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/beevik/etree"
@@ -19,10 +20,14 @@ const clockSkew = 5 * time.Minute
 
 // acsRE matches AWS's assertion consumer service URLs, where a bearer
 // assertion for AWS must be addressed.
-var acsRE = regexp.MustCompile(`^https://(?:[a-z0-9-]+\.)?signin\.aws\.amazon\.com/saml$|^https://signin\.amazonaws-us-gov\.com/saml$|^https://signin\.amazonaws\.cn/saml$`)
+var acsRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^https://(?:[a-z0-9-]+\.)?signin\.aws\.amazon\.com/saml$|^https://signin\.amazonaws-us-gov\.com/saml$|^https://signin\.amazonaws\.cn/saml$`)
+})
 
 // audienceRE matches the audiences AWS accepts.
-var audienceRE = regexp.MustCompile(`^urn:amazon:webservices$|^https://(?:[a-z0-9-]+\.)?signin\.aws\.amazon\.com/saml$`)
+var audienceRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^urn:amazon:webservices$|^https://(?:[a-z0-9-]+\.)?signin\.aws\.amazon\.com/saml$`)
+})
 
 func rejectedClaim(msg string) error { return reject(http.StatusForbidden, "IDPRejectedClaim", msg) }
 
@@ -103,7 +108,7 @@ func (s *Sandbox) assumeRoleWithSAML(req *stsRequest) ([]byte, error) {
 	if len(names) == 0 || names[0] == "" {
 		return nil, rejectedClaim("RoleSessionName is required in AuthnResponse")
 	}
-	if !roleSessionNameRE.MatchString(names[0]) {
+	if !roleSessionNameRE().MatchString(names[0]) {
 		return nil, rejectedClaim(`RoleSessionName in AuthnResponse must satisfy [\w+=,.@-]{2,64}`)
 	}
 	if p.duration > s.maxSession {
@@ -122,7 +127,7 @@ func (s *Sandbox) assumeRoleWithSAML(req *stsRequest) ([]byte, error) {
 
 // provider finds the certificate of the SAML provider principalARN names.
 func (s *Sandbox) provider(principalARN string) (cert *x509.Certificate, name string, sandbox bool) {
-	m := providerARNRE.FindStringSubmatch(principalARN)
+	m := providerARNRE().FindStringSubmatch(principalARN)
 	if m == nil {
 		return nil, "", false
 	}
@@ -143,7 +148,7 @@ func checkAudience(a *etree.Element) error {
 	for _, ar := range restrictions {
 		ok := false
 		for _, aud := range children(ar, nsAssertion, "Audience") {
-			ok = ok || audienceRE.MatchString(strings.TrimSpace(aud.Text()))
+			ok = ok || audienceRE().MatchString(strings.TrimSpace(aud.Text()))
 		}
 		if !ok {
 			return rejectedClaim("Invalid Audience in AuthnResponse: it must be urn:amazon:webservices or https://signin.aws.amazon.com/saml")
@@ -171,7 +176,7 @@ func checkSubjectConfirmation(a *etree.Element, now time.Time) (string, error) {
 		return "", rejectedClaim("SubjectConfirmationData is required in AuthnResponse")
 	}
 	recipient := data.SelectAttrValue("Recipient", "")
-	if !acsRE.MatchString(recipient) {
+	if !acsRE().MatchString(recipient) {
 		return "", rejectedClaim("Invalid Recipient in SubjectConfirmationData: it must be the AWS sign-in endpoint https://signin.aws.amazon.com/saml")
 	}
 	noa, ok := parseSAMLTime(data.SelectAttrValue("NotOnOrAfter", ""))
@@ -251,7 +256,7 @@ func accountOf(arn string) string {
 }
 
 func (s *Sandbox) issueRoleKeys(req *stsRequest, p *assumeParams, a *etree.Element, issuer, providerName, recipient, session string, packed *int, now time.Time) ([]byte, error) {
-	m := roleARNRE.FindStringSubmatch(p.roleARN)
+	m := roleARNRE().FindStringSubmatch(p.roleARN)
 	partition, account, roleName := m[1], m[2], m[4]
 	nameID := child(child(a, nsAssertion, "Subject"), nsAssertion, "NameID")
 

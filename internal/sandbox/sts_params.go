@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -22,8 +23,12 @@ const (
 )
 
 var (
-	roleARNRE     = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role/((?:[\x21-\x7e]+/)*)([\w+=,.@-]{1,64})$`)
-	providerARNRE = regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):saml-provider/([\w._-]{1,128})$`)
+	roleARNRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):role/((?:[\x21-\x7e]+/)*)([\w+=,.@-]{1,64})$`)
+	})
+	providerARNRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):saml-provider/([\w._-]{1,128})$`)
+	})
 )
 
 // assumeParams are AssumeRoleWithSAML's parameters once they pass AWS's
@@ -97,10 +102,10 @@ func checkAssumeParams(p map[string][]string) (*assumeParams, error) {
 		return nil, reject(http.StatusBadRequest, "ValidationError",
 			fmt.Sprintf("%d validation %s detected: %s", len(problems), noun, strings.Join(problems, "; ")))
 	}
-	if !roleARNRE.MatchString(out.roleARN) {
+	if !roleARNRE().MatchString(out.roleARN) {
 		return nil, reject(http.StatusBadRequest, "ValidationError", "Request ARN is invalid")
 	}
-	if !providerARNRE.MatchString(out.principalARN) {
+	if !providerARNRE().MatchString(out.principalARN) {
 		return nil, reject(http.StatusBadRequest, "ValidationError", "Principal ARN is invalid")
 	}
 	return out, nil

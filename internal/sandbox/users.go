@@ -5,14 +5,15 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
 // roleSessionNameRE is AWS's constraint on RoleSessionName.
-var roleSessionNameRE = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+var roleSessionNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w+=,.@-]{2,64}$`) })
 
 // providerNameRE is IAM's constraint on a SAML provider's name.
-var providerNameRE = regexp.MustCompile(`^[\w._-]{1,128}$`)
+var providerNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w._-]{1,128}$`) })
 
 func defaultUsers() []User {
 	return []User{{Name: "demo", Password: "demo", Roles: []string{"Dev", "Admin"}, SessionDuration: time.Hour}}
@@ -47,7 +48,7 @@ func trustTable(trust []Trust) (map[string]*x509.Certificate, error) {
 	out := make(map[string]*x509.Certificate, len(trust))
 	for _, t := range trust {
 		switch {
-		case !providerNameRE.MatchString(t.Name):
+		case !providerNameRE().MatchString(t.Name):
 			return nil, fmt.Errorf("sandbox: trusted provider name %q is not a valid IAM SAML provider name", t.Name)
 		case t.Name == ProviderName:
 			return nil, fmt.Errorf("sandbox: trusted provider name %q is the sandbox's own", t.Name)
@@ -83,7 +84,7 @@ func sessionName(user string) string {
 	if !strings.Contains(name, "@") {
 		name += "@sandbox.example"
 	}
-	if roleSessionNameRE.MatchString(name) {
+	if roleSessionNameRE().MatchString(name) {
 		return name
 	}
 	b := []byte(name)
