@@ -195,3 +195,32 @@ func TestConfigFileLogin(t *testing.T) {
 		t.Errorf("stderr:\n%s", stderr)
 	}
 }
+
+// --debug explains every step but never shows the password, the assertion or the keys.
+func TestDebugOutputHasNoSecrets(t *testing.T) {
+	const pw = "S3cret-p&ss=w+rd"
+	s := startSandbox(t, sandbox.Options{Users: []sandbox.User{{Name: "alice", Password: pw, Roles: []string{"Dev"}}}})
+	c := newCLI(t)
+	code, _, stderr := c.run(pw, nil, "login", "dev", "--url", s.IdPURL, "--sts-endpoint", s.STSURL, "--username", "alice", "--password-stdin", "--debug")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "debug: form: login form: POST") {
+		t.Fatalf("no debug output:\n%s", stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(c.home, ".aws", "credentials"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{pw, "PHNhbWxw", "SAMLResponse=", "spentityid"} // PHNhbWxw: base64 of "<samlp"
+	for _, line := range strings.Split(string(data), "\n") {
+		if k, v, ok := strings.Cut(line, " = "); ok && k != "x_security_token_expires" {
+			secrets = append(secrets, v)
+		}
+	}
+	for _, sec := range secrets {
+		if strings.Contains(stderr, sec) {
+			t.Errorf("--debug output contains a secret (%.12s…):\n%s", sec, stderr)
+		}
+	}
+}

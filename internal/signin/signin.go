@@ -69,7 +69,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 
-	line := &progress{w: o.Err}
+	// With --debug, lines of their own keep debug output from landing mid-line.
+	line := &progress{w: o.Err, closeEach: o.Debug.Enabled()}
 	line.start(fmt.Sprintf("Getting SAML assertion from %s", displayURL(l.URL)))
 	// Questions asked while a progress line is open start on a line of their own.
 	ask := &lineBreakingPrompter{p: o.Prompt, line: line}
@@ -185,14 +186,18 @@ func displayURL(raw string) string {
 // progress prints "Doing X ... done" lines, and ends an open line before a
 // prompt so that the question starts on its own line.
 type progress struct {
-	w    io.Writer
-	msg  string
-	open bool
+	w         io.Writer
+	msg       string
+	open      bool
+	closeEach bool // end every started line at once
 }
 
 func (p *progress) start(msg string) {
 	p.msg, p.open = msg, true
 	fmt.Fprintf(p.w, "%s ... ", msg)
+	if p.closeEach {
+		p.interrupt()
+	}
 }
 
 func (p *progress) interrupt() {
