@@ -1,0 +1,170 @@
+package e2e
+
+import (
+	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"testing"
+
+	"github.com/awsfed/awsfed/internal/sandbox"
+)
+
+const (
+	awsCLI  = "/usr/bin/aws"
+	sspRoot = "/usr/share/simplesamlphp/www"
+)
+
+// liveEnv is what TestMain prepares once for every live test; TestMain is
+// the only writer, before m.Run, so tests read it without locking.
+type liveEnv struct {
+	missing string // why the live tools are absent; "" = present
+	setup   error  // tools present but bringing the IdP up failed
+	bin     string // the built awsfed binary
+	idpURL  string // IdP-initiated SSO URL for AWS
+	stsURL  string
+	ran     atomic.Int32 // live tests that got past requireLive
+}
+
+var env liveEnv
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	tmp, err := os.MkdirTemp("", "awsfed-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(tmp)
+
+	env.missing = missingTools()
+	var stop func()
+	if env.missing == "" {
+		stop, env.setup = setUp(tmp)
+		if stop != nil {
+			defer stop()
+		}
+	}
+	code := m.Run()
+	fmt.Printf("live tests ran: %d\n", env.ran.Load())
+	return code
+}
+
+func missingTools() string {
+	var miss []string
+	if _, err := exec.LookPath("php"); err != nil {
+		miss = append(miss, "php")
+	}
+	if _, err := os.Stat(sspRoot); err != nil {
+		miss = append(miss, "simplesamlphp ("+sspRoot+")")
+	}
+	if _, err := os.Stat(awsCLI); err != nil {
+		miss = append(miss, "AWS CLI ("+awsCLI+")")
+	}
+	if len(miss) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("missing %v; install: apt-get install -y --no-install-recommends simplesamlphp php-cli php-xml php-mbstring xmlsec1 openssl curl awscli", miss)
+}
+
+// setUp builds awsfed, starts the IdP and a sandbox STS that trusts the
+// IdP's certificate as provider Corp. stop undoes whatever was started.
+func setUp(tmp string) (stop func(), err error) {
+	var stops []func()
+	stop = func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		return stop, fmt.Errorf("find repository root: %w", err)
+	}
+	env.bin = filepath.Join(tmp, "awsfed")
+	build := exec.Command("go", "build", "-o", env.bin, "./cmd/awsfed")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return stop, fmt.Errorf("go build awsfed: %w\n%s", err, out)
+	}
+
+	port, err := freePort()
+	if err != nil {
+		return stop, err
+	}
+	idpDir := filepath.Join(tmp, "idp")
+	script := func(name string) *exec.Cmd {
+		c := exec.Command(filepath.Join(root, "testdata", "idp", name))
+		c.Env = append(os.Environ(), "IDP_DIR="+idpDir, "IDP_PORT="+strconv.Itoa(port))
+		return c
+	}
+	stops = append(stops, func() { _ = script("idp-down.sh").Run() })
+	if out, err := script("idp-up.sh").CombinedOutput(); err != nil {
+		return stop, fmt.Errorf("idp-up.sh: %w\n%s", err, out)
+	}
+	env.idpURL = fmt.Sprintf("http://127.0.0.1:%d/simplesaml/saml2/idp/SSOService.php?spentityid=urn:amazon:webservices", port)
+
+	cert, err := readCert(filepath.Join(idpDir, "cert", "idp.crt"))
+	if err != nil {
+		return stop, err
+	}
+	// the sandbox lives as long as its context, so not a setup timeout
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{Trust: []sandbox.Trust{{Name: "Corp", Cert: cert}}})
+	if err != nil {
+		return stop, fmt.Errorf("start sandbox STS: %w", err)
+	}
+	stops = append(stops, func() { sb.Close() })
+	env.stsURL = sb.STSURL
+	return stop, nil
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("pick a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func readCert(path string) (*x509.Certificate, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read IdP certificate: %w", err)
+	}
+	blk, _ := pem.Decode(b)
+	if blk == nil {
+		return nil, fmt.Errorf("read IdP certificate %s: %w", path, errors.New("no PEM block"))
+	}
+	c, err := x509.ParseCertificate(blk.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("parse IdP certificate %s: %w", path, err)
+	}
+	return c, nil
+}
+
+// requireLive skips when the live tools are absent, except under CI=true,
+// where their absence is a broken pipeline and must fail loudly.
+func requireLive(t *testing.T) {
+	t.Helper()
+	if env.missing != "" {
+		msg := "LIVE IdP TESTS NOT RUN: " + env.missing
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg + " (CI=true, so this is a failure)")
+		}
+		t.Skip(msg)
+	}
+	if env.setup != nil {
+		t.Fatalf("live IdP setup failed: %v", env.setup)
+	}
+	env.ran.Add(1)
+}
