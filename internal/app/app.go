@@ -17,6 +17,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	configurecmd "github.com/awsfed/awsfed/internal/cmd/configure"
 	"github.com/awsfed/awsfed/internal/cmd/demo"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/cmd/login"
@@ -104,6 +105,8 @@ Start with: awsfed demo`,
 		login.NewCmd(f, nil),
 		demo.NewCmd(f, nil),
 		sandboxcmd.NewCmd(f, nil),
+		configurecmd.NewCmd(f, nil),
+		configurecmd.NewConfigCmd(f, nil),
 	)
 	return root
 }

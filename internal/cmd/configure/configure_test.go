@@ -1,0 +1,224 @@
+package configure
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/awsfed/awsfed/internal/cmd/factory"
+	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/iostreams"
+	"github.com/awsfed/awsfed/internal/prompt"
+	"github.com/awsfed/awsfed/internal/provider"
+	"github.com/awsfed/awsfed/internal/provider/all"
+)
+
+type env struct {
+	t    *testing.T
+	path string
+}
+
+func newEnv(t *testing.T) *env {
+	return &env{t: t, path: filepath.Join(t.TempDir(), "awsfed", "config")}
+}
+
+func (e *env) run(p prompt.Prompter, build func(*factory.Factory) *cobra.Command, args ...string) (error, string, string) {
+	e.t.Helper()
+	io, _, out, errOut := iostreams.Test()
+	vars := map[string]string{"AWSFED_CONFIG": e.path}
+	f := &factory.Factory{IO: io, Env: func(k string) string { return vars[k] }, Prompt: p, Providers: all.Registry(), Now: time.Now}
+	cmd := build(f)
+	cmd.SetArgs(args)
+	cmd.SetOut(io.Out)
+	cmd.SetErr(io.ErrOut)
+	err := cmd.ExecuteContext(context.Background())
+	return err, out.String(), errOut.String()
+}
+
+func configure(f *factory.Factory) *cobra.Command { return NewCmd(f, nil) }
+func showCmd(f *factory.Factory) *cobra.Command   { return NewConfigCmd(f, nil) }
+
+func (e *env) load() *config.File {
+	e.t.Helper()
+	file, err := config.Load(e.path)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return file
+}
+
+func TestFlagsOnly(t *testing.T) {
+	e := newEnv(t)
+	stub := &prompt.Stub{}
+	err, _, stderr := e.run(stub, configure, "--idp", "corp", "--url", "https://idp.example/sso", "--username", "alice",
+		"--account", "dev", "--role", "Dev", "--region", "eu-west-1", "--duration", "8h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stub.Asked) > 0 {
+		t.Errorf("asked %q though flags gave everything", stub.Asked)
+	}
+	file := e.load()
+	idp, acct := file.IdPs["corp"], file.Accounts["dev"]
+	if idp == nil || idp.URL != "https://idp.example/sso" || idp.Username != "alice" || idp.Provider != "form" {
+		t.Errorf("idp %+v", idp)
+	}
+	if acct == nil || acct.IdP != "corp" || acct.RoleARN != "Dev" || acct.Region != "eu-west-1" || acct.Duration != 8*time.Hour || acct.Profile != "" {
+		t.Errorf("account %+v", acct)
+	}
+	for _, want := range []string{"Wrote " + e.path + ":\n", "[idp corp]\n", "url = https://idp.example/sso\n", "[account dev]\n", "duration = 8h\n", "Next: awsfed login dev\n"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestInteractive(t *testing.T) {
+	e := newEnv(t)
+	// account, url, username, role, region
+	stub := &prompt.Stub{Answers: []string{"prod", "https://idp.example/aws", "bob", "arn:aws:iam::123456789012:role/Admin", ""}}
+	err, _, _ := e.run(stub, configure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stub.Answers) != 0 {
+		t.Errorf("answers left over: %q (asked %q)", stub.Answers, stub.Asked)
+	}
+	file := e.load()
+	idp, acct := file.IdPs["default"], file.Accounts["prod"]
+	if idp == nil || idp.URL != "https://idp.example/aws" || idp.Username != "bob" || idp.Provider != "form" {
+		t.Errorf("idp %+v", idp)
+	}
+	if acct == nil || acct.IdP != "default" || acct.RoleARN != "arn:aws:iam::123456789012:role/Admin" || acct.Region != "" {
+		t.Errorf("account %+v", acct)
+	}
+}
+
+func TestKeepsExistingKeys(t *testing.T) {
+	e := newEnv(t)
+	if err := os.MkdirAll(filepath.Dir(e.path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	orig := "# keep me\n[idp corp]\nprovider = form\nurl = https://old.example/sso\nca_file = /ca.pem\n\n[account prod]\nidp = corp\nrole_arn = Admin\nduration = 1h\n\n[account other]\nidp = corp\n"
+	if err := os.WriteFile(e.path, []byte(orig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// --account given, so: url, username, role, region; empty answers keep the file's values.
+	stub := &prompt.Stub{Answers: []string{"", "carol", "", "us-east-1"}}
+	err, _, _ := e.run(stub, configure, "--account", "prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(e.path)
+	want := "# keep me\n[idp corp]\nprovider = form\nurl = https://old.example/sso\nca_file = /ca.pem\nusername = carol\n\n[account prod]\nidp = corp\nrole_arn = Admin\nduration = 1h\nregion = us-east-1\n\n[account other]\nidp = corp\n"
+	if string(got) != want {
+		t.Errorf("file:\n%s\nwant:\n%s\n(asked %q)", got, want, stub.Asked)
+	}
+}
+
+func TestNoTerminal(t *testing.T) {
+	e := newEnv(t)
+	err, _, _ := e.run(&prompt.Stub{}, configure, "--account", "dev")
+	var ine *provider.InputNeededError
+	if !errors.As(err, &ine) {
+		t.Fatalf("err %v (%T), want InputNeededError", err, err)
+	}
+	if !strings.Contains(ine.What, "--url") || strings.Contains(ine.What, "--account") {
+		t.Errorf("What %q should name --url only", ine.What)
+	}
+	if _, serr := os.Stat(e.path); serr == nil {
+		t.Error("file written")
+	}
+	err, _, _ = e.run(&prompt.Stub{}, configure, "--no-input", "--url", "https://x.example/")
+	if !errors.As(err, &ine) || !strings.Contains(ine.What, "--account") {
+		t.Fatalf("--no-input without --account: %v", err)
+	}
+}
+
+func TestBadFlags(t *testing.T) {
+	e := newEnv(t)
+	for _, args := range [][]string{
+		{"--url", "ftp://x/", "--account", "a"},
+		{"--url", "https://x/", "--account", "a", "--duration", "1m"},
+		{"--url", "https://x/", "--account", "a", "--provider", "nope"},
+	} {
+		if err, _, _ := e.run(&prompt.Stub{}, configure, args...); err == nil {
+			t.Errorf("%q: no error", args)
+		}
+	}
+	if _, err := os.Stat(e.path); err == nil {
+		t.Error("file written")
+	}
+}
+
+const secretFile = "[idp corp]\nprovider = form\nurl = https://idp.example/sso\nclient_secret = abc\n\n[account dev]\nidp = corp\nregion = eu-west-1\n"
+
+func (e *env) write(s string) {
+	e.t.Helper()
+	if err := os.MkdirAll(filepath.Dir(e.path), 0o700); err != nil {
+		e.t.Fatal(err)
+	}
+	if err := os.WriteFile(e.path, []byte(s), 0o600); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+func TestShowMasks(t *testing.T) {
+	e := newEnv(t)
+	e.write(secretFile)
+	err, stdout, _ := e.run(nil, showCmd, "show")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "# " + e.path + "\n\n[idp corp]\nprovider = form\nurl = https://idp.example/sso\nclient_secret = ****\n\n[account dev]\nidp = corp\nregion = eu-west-1\n"
+	if stdout != want {
+		t.Errorf("stdout:\n%s\nwant:\n%s", stdout, want)
+	}
+}
+
+func TestShowJSON(t *testing.T) {
+	e := newEnv(t)
+	e.write(secretFile)
+	err, stdout, _ := e.run(nil, showCmd, "show", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("%v:\n%s", err, stdout)
+	}
+	if got["path"] != e.path {
+		t.Errorf("path %v", got["path"])
+	}
+	idps, _ := got["idps"].(map[string]any)
+	corp, _ := idps["corp"].(map[string]any)
+	if corp["client_secret"] != "****" || corp["url"] != "https://idp.example/sso" {
+		t.Errorf("idps %v", idps)
+	}
+	accts, _ := got["accounts"].(map[string]any)
+	dev, _ := accts["dev"].(map[string]any)
+	if dev["region"] != "eu-west-1" || len(accts) != 1 {
+		t.Errorf("accounts %v", accts)
+	}
+	if strings.Contains(stdout, "abc") {
+		t.Errorf("secret shown:\n%s", stdout)
+	}
+}
+
+func TestShowMissing(t *testing.T) {
+	e := newEnv(t)
+	err, stdout, stderr := e.run(nil, showCmd, "show")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, e.path) || !strings.Contains(stderr, "(no configuration file yet; run awsfed configure)") {
+		t.Errorf("stdout %q stderr %q", stdout, stderr)
+	}
+}
