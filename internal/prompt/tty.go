@@ -32,7 +32,9 @@ func (t *TTY) open() (*os.File, *os.File, error) {
 }
 
 // readLine reads one line from the terminal, giving up when ctx ends.
-func readLine(ctx context.Context, f *os.File, read func() (string, error)) (string, error) {
+// beforeClose runs first on cancellation (the password prompt restores echo
+// there: once the terminal is closed it can no longer be restored).
+func readLine(ctx context.Context, f *os.File, beforeClose func(), read func() (string, error)) (string, error) {
 	type result struct {
 		s   string
 		err error
@@ -46,6 +48,9 @@ func readLine(ctx context.Context, f *os.File, read func() (string, error)) (str
 	case r := <-ch:
 		return r.s, r.err
 	case <-ctx.Done():
+		if beforeClose != nil {
+			beforeClose()
+		}
 		// Closing the terminal unblocks the reader goroutine.
 		f.Close()
 		return "", ctx.Err()
@@ -64,7 +69,7 @@ func (t *TTY) Input(ctx context.Context, label, def string) (string, error) {
 	} else {
 		fmt.Fprintf(out, "%s: ", label)
 	}
-	s, err := readLine(ctx, in, func() (string, error) {
+	s, err := readLine(ctx, in, nil, func() (string, error) {
 		line, err := bufio.NewReader(in).ReadString('\n')
 		if err != nil && !(err == io.EOF && line != "") {
 			return "", err
@@ -94,7 +99,8 @@ func (t *TTY) Password(ctx context.Context, label string) (string, error) {
 		return "", fmt.Errorf("%w (%v)", ErrNoTerminal, err)
 	}
 	defer term.Restore(int(in.Fd()), state)
-	s, err := readLine(ctx, in, func() (string, error) {
+	restore := func() { term.Restore(int(in.Fd()), state) }
+	s, err := readLine(ctx, in, restore, func() (string, error) {
 		b, err := term.ReadPassword(int(in.Fd()))
 		return string(b), err
 	})
