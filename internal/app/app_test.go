@@ -86,7 +86,7 @@ func TestExitCodes(t *testing.T) {
 		{"empty stdin", "", nil, append(base, "--password-stdin", "--role", "Dev"), 2, []string{"standard input was empty"}},
 		{"bad flag", "", nil, []string{"login", "--nope"}, 2, []string{"unknown flag: --nope", "hint: run 'awsfed login --help'"}},
 		{"bad duration flag", "", nil, append(base, "--duration", "13h"), 2, []string{"--duration: duration 13h0m0s is outside 15m to 12h"}},
-		{"unknown provider", "", nil, append(base, "--provider", "nope"), 2, []string{`unknown provider "nope"`, "use one of: form"}},
+		{"unknown provider", "", nil, append(base, "--provider", "nope"), 2, []string{`unknown provider "nope"`, "use one of: form, vro"}},
 		{"IdP port closed", "demo", nil, []string{"login", "dev", "--url", "http://" + dead + "/sso", "--username", "demo", "--password-stdin"}, 1, []string{"cannot reach " + dead}},
 		{"STS port closed", "demo", nil, []string{"login", "dev", "--url", s.IdPURL, "--sts-endpoint", "http://" + dead + "/", "--username", "demo", "--password-stdin", "--role", "Dev"}, 1, []string{"cannot reach " + dead}},
 	}
@@ -222,5 +222,12 @@ func TestDebugOutputHasNoSecrets(t *testing.T) {
 		if strings.Contains(stderr, sec) {
 			t.Errorf("--debug output contains a secret (%.12s…):\n%s", sec, stderr)
 		}
+	}
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

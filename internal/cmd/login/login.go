@@ -71,7 +71,7 @@ alone (--provider, --url, ...) it names the profile to write.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Flags.IdP, "idp", "", "the [idp NAME] section to use")
-	fl.StringVar(&opts.Flags.Provider, "provider", "", "IdP kind: form")
+	fl.StringVar(&opts.Flags.Provider, "provider", "", "IdP kind: form or vro")
 	fl.StringVar(&opts.Flags.URL, "url", "", "the IdP's start URL (for form: the IdP-initiated SSO URL for AWS)")
 	fl.StringVar(&opts.Flags.Username, "username", "", "IdP username")
 	fl.StringVar(&opts.Flags.RoleARN, "role", "", "role to assume: full ARN, role name, or account-id:role-name")

@@ -6,6 +6,7 @@ package all
 import (
 	"github.com/awsfed/awsfed/internal/provider"
 	"github.com/awsfed/awsfed/internal/provider/form"
+	"github.com/awsfed/awsfed/internal/provider/vro"
 )
 
 // Registry returns a fresh registry of every provider, keyed by the name
@@ -13,5 +14,6 @@ import (
 func Registry() provider.Registry {
 	return provider.Registry{
 		"form": form.New,
+		"vro":  vro.New,
 	}
 }
