@@ -212,6 +212,15 @@ func ask(ctx context.Context, f *factory.Factory, opts *Options, v *values) erro
 		if opts.Set[q.flag] {
 			continue
 		}
+		if q.flag == "role" {
+			picked, err := pickRoleAfterTestLogin(ctx, f, v)
+			if err != nil {
+				return err
+			}
+			if picked {
+				continue
+			}
+		}
 		a, err := f.Prompt.Input(ctx, q.label, *q.dst)
 		if err != nil {
 			return err

@@ -82,8 +82,8 @@ func TestFlagsOnly(t *testing.T) {
 
 func TestInteractive(t *testing.T) {
 	e := newEnv(t)
-	// account, IdP kind (1 = form), url, username, role, region
-	stub := &prompt.Stub{Answers: []string{"prod", "1", "https://idp.example/aws", "bob", "arn:aws:iam::123456789012:role/Admin", ""}}
+	// account, IdP kind (1 = form), url, username, test login? (n), role, region
+	stub := &prompt.Stub{Answers: []string{"prod", "1", "https://idp.example/aws", "bob", "n", "arn:aws:iam::123456789012:role/Admin", ""}}
 	err, _, _ := e.run(stub, configure)
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +111,7 @@ func TestKeepsExistingKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	// --account given, so: IdP kind (1 = form), url, username, role, region; empty answers keep the file's values.
-	stub := &prompt.Stub{Answers: []string{"1", "", "carol", "", "us-east-1"}}
+	stub := &prompt.Stub{Answers: []string{"1", "", "carol", "no", "", "us-east-1"}}
 	err, _, _ := e.run(stub, configure, "--account", "prod")
 	if err != nil {
 		t.Fatal(err)

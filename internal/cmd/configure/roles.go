@@ -1,0 +1,83 @@
+package configure
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/awsfed/awsfed/internal/cmd/factory"
+	"github.com/awsfed/awsfed/internal/httpx"
+	"github.com/awsfed/awsfed/internal/provider"
+	"github.com/awsfed/awsfed/internal/saml"
+)
+
+// pickRoleAfterTestLogin offers a test sign-in at the IdP so the user picks
+// the role from what the IdP really grants instead of typing an ARN. It
+// reports whether a role was picked; any failure of the test login is shown
+// and the wizard goes on to ask for the role by hand. The password is used
+// for this one sign-in and kept nowhere.
+func pickRoleAfterTestLogin(ctx context.Context, f *factory.Factory, v *values) (bool, error) {
+	if v.idp.URL == "" {
+		return false, nil
+	}
+	a, err := f.Prompt.Input(ctx, "Sign in now to list the roles you can pick from? (y/n)", "y")
+	if err != nil {
+		return false, err
+	}
+	if !strings.HasPrefix(strings.ToLower(strings.TrimSpace(a)), "y") {
+		return false, nil
+	}
+	roles, err := testLogin(ctx, f, v)
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return false, err
+		}
+		fmt.Fprintf(f.IO.ErrOut, "Could not list the roles: %v\n", err)
+		return false, nil
+	}
+	options := make([]string, 0, len(roles)+1)
+	for _, r := range roles {
+		options = append(options, r.RoleARN)
+	}
+	options = append(options, "(none: choose at each login)")
+	i, err := f.Prompt.Select(ctx, "Roles the IdP grants you", options)
+	if err != nil {
+		return false, err
+	}
+	if i < len(roles) {
+		v.acct.RoleARN = roles[i].RoleARN
+	} else {
+		v.acct.RoleARN = ""
+	}
+	return true, nil
+}
+
+func testLogin(ctx context.Context, f *factory.Factory, v *values) ([]saml.Role, error) {
+	prov, err := f.Providers.New(v.idp.Provider)
+	if err != nil {
+		return nil, err
+	}
+	client, err := httpx.NewClient(httpx.Options{Timeout: 30 * time.Second, CookieJar: true, Debug: f.Debug()})
+	if err != nil {
+		return nil, err
+	}
+	settings := map[string]string{}
+	for k, val := range v.idp.Settings {
+		settings[k] = val
+	}
+	raw, err := prov.Assertion(ctx, &provider.Input{
+		IdP: v.idp.Name, URL: v.idp.URL, Username: v.idp.Username, Settings: settings,
+		Password: func(ctx context.Context) (string, error) { return f.Prompt.Password(ctx, "Password") },
+		HTTP:     client, Prompt: f.Prompt, Debug: f.Debug(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	a, err := saml.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	return a.Roles, nil
+}
