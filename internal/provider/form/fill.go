@@ -18,6 +18,20 @@ func (f *form) values() url.Values {
 	return v
 }
 
+// scriptSetFields are hidden fields that an IdP's login page fills by
+// JavaScript when the user clicks "sign on"; the server ignores a login
+// without them. PingFederate's HTML form adapter: pf.ok = "clicked".
+var scriptSetFields = map[string]string{"pf.ok": "clicked"}
+
+// setByScript does what the login page's script would have done.
+func setByScript(v url.Values) {
+	for name, value := range scriptSetFields {
+		if got, ok := v[name]; ok && len(got) == 1 && got[0] == "" {
+			v.Set(name, value)
+		}
+	}
+}
+
 // field returns the named control, or nil.
 func (f *form) field(name string) *field {
 	for _, fl := range f.fields {

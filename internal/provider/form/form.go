@@ -146,6 +146,7 @@ func (f *flow) login(ctx context.Context, pg *page, fm *form) (*page, error) {
 		return nil, err
 	}
 	values := fm.values()
+	setByScript(values)
 	if userField := fm.usernameField(f.in.Settings[SettingUsernameField]); userField != "" {
 		user, err := f.user(ctx, fm.field(userField))
 		if err != nil {

@@ -41,7 +41,8 @@ func startPingFed(t *testing.T, user, pw string) fakeIdP {
 		v := rec.readForm(t, r, "pf.pass")
 		rec.want(hasCookie(r, "PF", "pf1"), "PF cookie not sent with the login")
 		// Hidden inputs are always sent, empty or not.
-		rec.want(len(v["pf.ok"]) == 1, "pf.ok not sent once")
+		// The page's script sets pf.ok=clicked on "Sign On"; PingFederate ignores a login without it.
+		rec.want(only(v, "pf.ok", "clicked"), "pf.ok not clicked")
 		rec.want(only(v, "pf.cancel", ""), "hidden pf.cancel not sent empty")
 		rec.want(only(v, "pf.adapterId", "HTMLFormAD"), "pf.adapterId not sent")
 		rec.want(absent(v, "pf.rememberUsername"), "unchecked box sent")
