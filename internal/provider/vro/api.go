@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/awsfed/awsfed/internal/httpx"
 	"github.com/awsfed/awsfed/internal/provider"
@@ -132,6 +134,17 @@ func (f *flow) getJSON(ctx context.Context, u *url.URL, v any) error {
 	return nil
 }
 
+// brokerUnreachable says what is usual for a vRO broker: it is reached only
+// from the corporate network, and its administrators grant access to it.
+func brokerUnreachable(err error) error {
+	var ue *httpx.UnreachableError
+	if errors.As(err, &ue) && !strings.HasPrefix(ue.What, "TLS") {
+		ue.Hint = "the vRO broker is usually reachable only from the corporate network or VPN: connect it, check the url and port " +
+			"(8281 for vRO 7, 443 for vRO 8); access to the broker is granted by its administrators"
+	}
+	return err
+}
+
 // do sends one request with Basic auth and JSON headers.
 func (f *flow) do(ctx context.Context, method string, u *url.URL, body []byte) (*http.Response, error) {
 	var r io.Reader
@@ -153,7 +166,7 @@ func (f *flow) do(ctx context.Context, method string, u *url.URL, body []byte) (
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, httpx.Classify(err, u.String())
+		return nil, brokerUnreachable(httpx.Classify(err, u.String()))
 	}
 	f.log.Printf("vro: %s %s: HTTP %d", method, httpx.Redact(u), resp.StatusCode)
 	return resp, nil

@@ -236,6 +236,9 @@ func TestUnreachable(t *testing.T) {
 	if !errors.As(err, &ue) {
 		t.Fatalf("error %#v, want UnreachableError", err)
 	}
+	if !strings.Contains(err.Error(), addr) || !strings.Contains(ue.Hint, "corporate network or VPN") || !strings.Contains(ue.Hint, "administrators") {
+		t.Errorf("error %q, hint %q: want host:port, the VPN and who grants access", err, ue.Hint)
+	}
 }
 
 func TestCancelWhilePolling(t *testing.T) {
