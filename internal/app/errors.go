@@ -24,6 +24,7 @@ func report(w io.Writer, err error) int {
 		mfa        *provider.MFARejectedError
 		input      *provider.InputNeededError
 		page       *provider.UnexpectedPageError
+		service    *provider.ServiceError
 		resolve    *config.ResolveError
 		cfgErr     *config.Error
 		fileErr    *awsfiles.FileError
@@ -42,6 +43,12 @@ func report(w io.Writer, err error) int {
 	case errors.As(err, &mfa):
 		writeErr(w, msg, "try again with a fresh code, or pick another device")
 		return ExitRejected
+	case errors.As(err, &service):
+		writeErr(w, msg, service.Hint)
+		if service.Rejected {
+			return ExitRejected
+		}
+		return ExitError
 	case errors.As(err, &notGranted):
 		writeErr(w, msg, notGranted.Hint())
 		return ExitRejected

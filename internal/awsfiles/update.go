@@ -9,7 +9,12 @@ import (
 	"time"
 
 	"github.com/awsfed/awsfed/internal/inifile"
+	"github.com/awsfed/awsfed/internal/lockedfile"
 )
+
+// lockWait bounds how long an update waits for another writer. Writers hold
+// the lock for milliseconds, so ten seconds means one of them is stuck.
+const lockWait = 10 * time.Second
 
 // Update edits the INI file at path under an exclusive lock: it reads the file
 // (a missing one is empty), refuses one the AWS CLI would refuse with a
@@ -25,20 +30,20 @@ func update(ctx context.Context, path string, fn func(doc *inifile.Doc) error, w
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("update %s: %w", path, err)
 	}
-	target, err := resolveTarget(path)
+	target, err := lockedfile.ResolveTarget(path)
 	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
 		return fmt.Errorf("update %s: %w", path, err)
 	}
-	lock, err := acquireLock(ctx, target+".lock", wait)
+	lock, err := lockedfile.Acquire(ctx, target+".lock", wait)
 	if err != nil {
 		return fmt.Errorf("update %s: %w", path, err)
 	}
-	defer lock.release()
+	defer lock.Release()
 
-	data, old, err := readTarget(target)
+	data, old, err := lockedfile.ReadTarget(target)
 	if err != nil {
 		return err
 	}
@@ -61,5 +66,5 @@ func update(ctx context.Context, path string, fn func(doc *inifile.Doc) error, w
 	if _, err := parseStrict(path, out); err != nil {
 		return fmt.Errorf("update %s: refusing to write a file the AWS CLI would reject: %w", path, err)
 	}
-	return writeAtomic(target, out, old)
+	return lockedfile.WriteAtomic(target, out, old)
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/awsfed/awsfed/internal/inifile"
+	"github.com/awsfed/awsfed/internal/lockedfile"
 )
 
 func TestUpdateKeepsMode(t *testing.T) {
@@ -210,11 +211,11 @@ func TestUpdateReportsRefusedEdits(t *testing.T) {
 func TestLockWaitIsBounded(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "credentials")
-	held, err := acquireLock(context.Background(), path+".lock", time.Second)
+	held, err := lockedfile.Acquire(context.Background(), path+".lock", time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer held.release()
+	defer held.Release()
 	noop := func(*inifile.Doc) error { return nil }
 
 	start := time.Now()
@@ -239,7 +240,7 @@ func TestWriteAtomicRemovesTempFileOnError(t *testing.T) {
 	// Renaming a file over a non-empty directory fails after the temp file is written.
 	target := filepath.Join(dir, "credentials")
 	writeFile(t, filepath.Join(target, "inside"), "x", 0o600)
-	if err := writeAtomic(target, []byte("[a]\n"), nil); err == nil {
+	if err := lockedfile.WriteAtomic(target, []byte("[a]\n"), nil); err == nil {
 		t.Fatal("no error")
 	}
 	if names := dirNames(t, dir); strings.Join(names, " ") != "credentials" {

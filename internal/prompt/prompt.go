@@ -25,4 +25,11 @@ type Prompter interface {
 	Password(ctx context.Context, label string) (string, error)
 	// Select shows options numbered from 1 and returns the chosen index (0-based).
 	Select(ctx context.Context, label string, options []string) (int, error)
+	// Wait shows label with a live count of the seconds waited until ctx
+	// ends (the caller cancels it when what it waits for has happened), and
+	// returns early with the line the user typed instead; an empty line means
+	// "let me type a code", and the caller then asks with Input or Password.
+	// It returns ctx.Err() when ctx ends first and ErrNoTerminal at once when
+	// there is no terminal, in which case the caller simply keeps waiting.
+	Wait(ctx context.Context, label string) (string, error)
 }

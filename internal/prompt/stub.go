@@ -51,3 +51,20 @@ func (s *Stub) Select(ctx context.Context, label string, options []string) (int,
 	}
 	return n - 1, nil
 }
+
+// Wait returns the next answer at once (a code typed while waiting). With no
+// answer left it blocks until ctx ends, as a terminal left alone would, and
+// records the question all the same.
+func (s *Stub) Wait(ctx context.Context, label string) (string, error) {
+	s.mu.Lock()
+	s.Asked = append(s.Asked, label)
+	if len(s.Answers) > 0 {
+		a := s.Answers[0]
+		s.Answers = s.Answers[1:]
+		s.mu.Unlock()
+		return a, nil
+	}
+	s.mu.Unlock()
+	<-ctx.Done()
+	return "", ctx.Err()
+}

@@ -53,3 +53,16 @@ func (e *UnexpectedPageError) Error() string {
 	}
 	return fmt.Sprintf("unexpected answer from the IdP at %s: %s", e.URL, e.What)
 }
+
+// ServiceError is an error answer from an IdP's API that the user (or an
+// administrator) can act on: an unknown app id, a locked user, an address the
+// IdP does not allow, missing API permissions, a rate limit. What says what
+// failed; Hint says what to do next. Rejected makes it exit like a refused
+// login (4) rather than a failure (1).
+type ServiceError struct {
+	What     string
+	Hint     string
+	Rejected bool
+}
+
+func (e *ServiceError) Error() string { return e.What }

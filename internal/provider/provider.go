@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/awsfed/awsfed/internal/debug"
 	"github.com/awsfed/awsfed/internal/prompt"
@@ -40,6 +41,17 @@ type Input struct {
 	// Password asks for (or looks up) the password. It is called lazily so
 	// that providers which need none (browser, command) never cause a prompt.
 	Password func(ctx context.Context) (string, error)
+
+	// MFACode is a one-time code given up front (--mfa-code); providers use
+	// it for the first code factor instead of asking, and ask if it is refused.
+	MFACode string
+	// MFATimeout bounds the wait for a push approval (--mfa-timeout); zero
+	// means the provider's default (90s).
+	MFATimeout time.Duration
+	// CacheDir is awsfed's private cache directory (0700), where a provider
+	// may keep non-secret-to-the-user state such as an API access token in
+	// files it creates 0600. Empty means: keep nothing.
+	CacheDir string
 
 	HTTP   *http.Client    // with timeouts, proxy, CA and cookie jar already set
 	Prompt prompt.Prompter // every interaction with the user goes here

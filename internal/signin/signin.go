@@ -244,3 +244,8 @@ func (l *lineBreakingPrompter) Select(ctx context.Context, label string, options
 	l.line.interrupt()
 	return l.p.Select(ctx, label, options)
 }
+
+func (l *lineBreakingPrompter) Wait(ctx context.Context, label string) (string, error) {
+	l.line.interrupt()
+	return l.p.Wait(ctx, label)
+}

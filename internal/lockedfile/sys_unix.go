@@ -1,6 +1,6 @@
 //go:build unix
 
-package awsfiles
+package lockedfile
 
 import (
 	"errors"

@@ -1,6 +1,6 @@
 //go:build windows
 
-package awsfiles
+package lockedfile
 
 import (
 	"errors"

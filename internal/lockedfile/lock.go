@@ -1,4 +1,4 @@
-package awsfiles
+package lockedfile
 
 import (
 	"bytes"
@@ -10,18 +10,14 @@ import (
 	"time"
 )
 
-// lockWait bounds how long an update waits for another writer. Writers hold
-// the lock for milliseconds, so ten seconds means one of them is stuck.
-const lockWait = 10 * time.Second
-
-// fileLock is an exclusive lock on a lock file beside the file it guards.
+// Lock is an exclusive lock on a lock file beside the file it guards.
 // The lock file is never removed: removing it would let two writers lock two
 // different files of the same name.
-type fileLock struct{ f *os.File }
+type Lock struct{ f *os.File }
 
-// acquireLock polls rather than blocks so that ctx and the time limit can
+// Acquire takes the lock on path (created 0600). It polls rather than blocks so that ctx and the time limit can
 // end the wait; the OS releases the lock when its holder dies.
-func acquireLock(ctx context.Context, path string, limit time.Duration) (*fileLock, error) {
+func Acquire(ctx context.Context, path string, limit time.Duration) (*Lock, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("open lock file: %w", err)
@@ -39,7 +35,7 @@ func acquireLock(ctx context.Context, path string, limit time.Duration) (*fileLo
 			if f.Truncate(0) == nil {
 				_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 			}
-			return &fileLock{f: f}, nil
+			return &Lock{f: f}, nil
 		}
 		if time.Now().After(deadline) {
 			holder := ""
@@ -63,7 +59,7 @@ func acquireLock(ctx context.Context, path string, limit time.Duration) (*fileLo
 	}
 }
 
-func (l *fileLock) release() {
+func (l *Lock) Release() {
 	_ = unlock(l.f)
 	l.f.Close()
 }

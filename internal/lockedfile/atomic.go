@@ -1,4 +1,4 @@
-package awsfiles
+package lockedfile
 
 import (
 	"errors"
@@ -8,10 +8,10 @@ import (
 	"path/filepath"
 )
 
-// resolveTarget follows symlinks so that a linked file is replaced where it
+// ResolveTarget follows symlinks so that a linked file is replaced where it
 // lives and the link stays a link. A link to a file not yet written resolves
 // to where that file will be.
-func resolveTarget(path string) (string, error) {
+func ResolveTarget(path string) (string, error) {
 	if p, err := filepath.EvalSymlinks(path); err == nil {
 		return p, nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
@@ -41,9 +41,9 @@ func resolveTarget(path string) (string, error) {
 	return "", fmt.Errorf("resolve %s: too many symbolic links", path)
 }
 
-// readTarget returns the file's content and mode; a missing file is empty
+// ReadTarget returns the file's content and mode; a missing file is empty
 // and will be created 0600.
-func readTarget(path string) (data []byte, fi fs.FileInfo, err error) {
+func ReadTarget(path string) (data []byte, fi fs.FileInfo, err error) {
 	fi, err = os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, nil
@@ -62,11 +62,11 @@ func readTarget(path string) (data []byte, fi fs.FileInfo, err error) {
 	return data, fi, nil
 }
 
-// writeAtomic replaces path with data so that a reader, or a crash, sees the
+// WriteAtomic replaces path with data so that a reader, or a crash, sees the
 // old content or the new one and never a mix: temp file in the same
 // directory, fsync, rename, fsync the directory. The temp file goes on any
 // error. old, when the file exists, gives the mode (and owner) to keep.
-func writeAtomic(path string, data []byte, old fs.FileInfo) (err error) {
+func WriteAtomic(path string, data []byte, old fs.FileInfo) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."

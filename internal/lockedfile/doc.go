@@ -1,0 +1,6 @@
+// Package lockedfile owns the two file-system guarantees awsfed makes for
+// every file it writes: an exclusive lock that other awsfed processes honour
+// (a lock file beside the file, released by the OS when its holder dies) and
+// an atomic replace (temp file, fsync, rename, fsync of the directory) that
+// keeps mode and owner. It knows nothing of what the files contain.
+package lockedfile
