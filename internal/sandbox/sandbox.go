@@ -45,6 +45,10 @@ type Options struct {
 	MaxSession       time.Duration    // the roles' MaxSessionDuration; 0 = 1h
 	Now              func() time.Time // nil = time.Now
 	Log              io.Writer        // one line per request; nil = silent
+	// CredentialLifetime, a test knob, makes issued keys expire after this
+	// long whatever DurationSeconds asked for (0 = as asked), so that tests
+	// can watch keys being refreshed without waiting 15 minutes.
+	CredentialLifetime time.Duration
 }
 
 // Sandbox is a running IdP and STS pair.
@@ -59,6 +63,7 @@ type Sandbox struct {
 	users      map[string]User
 	trust      map[string]*x509.Certificate
 	maxSession time.Duration
+	lifetime   time.Duration
 	now        func() time.Time
 
 	logMu sync.Mutex
@@ -91,7 +96,7 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	s := &Sandbox{now: opts.Now, log: opts.Log, maxSession: opts.MaxSession}
+	s := &Sandbox{now: opts.Now, log: opts.Log, maxSession: opts.MaxSession, lifetime: opts.CredentialLifetime}
 	if s.now == nil {
 		s.now = time.Now
 	}

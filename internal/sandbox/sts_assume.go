@@ -274,7 +274,11 @@ func (s *Sandbox) issueRoleKeys(req *stsRequest, p *assumeParams, a *etree.Eleme
 	r.AssumedRoleUser.AssumedRoleID = roleID(p.roleARN) + ":" + session
 
 	akid := newAccessKeyID()
-	expires := now.Add(p.duration).UTC().Truncate(time.Second)
+	lifetime := p.duration
+	if s.lifetime > 0 {
+		lifetime = s.lifetime
+	}
+	expires := now.Add(lifetime).UTC().Truncate(time.Second)
 	c := &r.Credentials
 	c.AccessKeyID, c.SecretAccessKey, c.SessionToken = akid, newSecretKey(), newSessionToken()
 	c.Expiration = expires.Format(time.RFC3339)

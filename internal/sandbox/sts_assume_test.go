@@ -225,3 +225,27 @@ func TestSTSQueryProtocol(t *testing.T) {
 		t.Errorf("STS requests = %d, want 6", sts)
 	}
 }
+
+// The test knob shortens the keys' life whatever DurationSeconds asked for,
+// and GetCallerIdentity refuses the keys once that life is over.
+func TestCredentialLifetimeKnob(t *testing.T) {
+	clk := newClock()
+	s := start(t, Options{Now: clk.Now, CredentialLifetime: 20 * time.Second})
+	b64, err := s.IssueResponse(ResponseOptions{User: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := assumeForm(RoleARN("Dev"), ProviderARN(), b64)
+	form.Set("DurationSeconds", "3600")
+	r := postSTS(t, s, form)
+	if r.status != http.StatusOK {
+		t.Fatalf("HTTP %d %s: %s", r.status, r.code, r.msg)
+	}
+	var out assumeResultXML
+	if err := xml.Unmarshal([]byte(r.body), &out); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := out.Result.Credentials.Expiration, clk.Now().Add(20*time.Second).UTC().Format(time.RFC3339); got != want {
+		t.Errorf("Expiration %s, want %s", got, want)
+	}
+}

@@ -26,6 +26,7 @@ type Options struct {
 	STSAddr    string
 	Trust      []string
 	MaxSession time.Duration
+	Lifetime   time.Duration
 	Verbose    bool
 }
 
@@ -57,6 +58,7 @@ IdP can be checked offline.`,
 	cmd.Flags().StringVar(&opts.STSAddr, "sts-addr", "127.0.0.1:0", "listen address of the STS")
 	cmd.Flags().StringArrayVar(&opts.Trust, "trust", nil, "NAME=CERT.pem: trust another IdP's signing certificate (repeatable)")
 	cmd.Flags().DurationVar(&opts.MaxSession, "max-session", time.Hour, "the roles' MaxSessionDuration")
+	cmd.Flags().DurationVar(&opts.Lifetime, "credential-lifetime", 0, "test knob: issued keys expire after this long, whatever was asked (e.g. 20s)")
 	cmd.Flags().BoolVarP(&opts.Verbose, "verbose", "v", false, "log every request on stderr")
 	return cmd
 }
@@ -67,7 +69,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	so := sb.Options{IdPAddr: opts.IdPAddr, STSAddr: opts.STSAddr, Trust: trust, MaxSession: opts.MaxSession, Now: opts.F.Now}
+	so := sb.Options{IdPAddr: opts.IdPAddr, STSAddr: opts.STSAddr, Trust: trust, MaxSession: opts.MaxSession, CredentialLifetime: opts.Lifetime, Now: opts.F.Now}
 	if opts.Verbose {
 		so.Log = opts.F.IO.ErrOut
 	}
