@@ -22,7 +22,8 @@ import (
 	"github.com/awsfed/awsfed/internal/sts"
 )
 
-// DefaultDuration is asked for when neither the account nor the flags set one.
+// DefaultDuration is asked for when neither the account, the flags nor the
+// assertion's SessionDuration set one.
 const DefaultDuration = time.Hour
 
 // Options are the inputs of one login.
@@ -39,6 +40,9 @@ type Options struct {
 	// UseHint replaces the "Use them with: …" line (demo keys work only against the sandbox).
 	UseHint  string
 	SkipTest bool
+	// Acquired, when set, sees the keys before they are written (login puts
+	// them into the cache there).
+	Acquired func(*Session) error
 
 	Err      io.Writer // human progress; never secrets
 	Debug    *debug.Logger
@@ -55,19 +59,49 @@ type Result struct {
 	CredentialsFile string    `json:"credentials_file"`
 }
 
-// Run performs the login.
+// Session is what a sign-in produced, before anything is written.
+type Session struct {
+	RoleARN string
+	sts.Credentials
+}
+
+// MaxDuration is the longest session AWS grants (a role's MaxSessionDuration
+// is at most 12h).
+const MaxDuration = 12 * time.Hour
+
+// Run performs the login: Acquire, then write the profile and test the keys.
 func Run(ctx context.Context, o Options) (*Result, error) {
+	o.defaults()
+	l := o.Login
+	if err := refuseLongTermKeys(o.CredentialsFile, l.Profile); err != nil {
+		return nil, err
+	}
+	s, err := Acquire(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	if o.Acquired != nil {
+		if err := o.Acquired(s); err != nil {
+			return nil, err
+		}
+	}
+	return Publish(ctx, o, s)
+}
+
+func (o *Options) defaults() {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
 	if o.Location == nil {
 		o.Location = time.Local
 	}
-	l := o.Login
+}
 
-	if err := refuseLongTermKeys(o.CredentialsFile, l.Profile); err != nil {
-		return nil, err
-	}
+// Acquire signs in at the IdP, chooses the role and redeems the assertion
+// at STS. It writes nothing; progress goes to o.Err.
+func Acquire(ctx context.Context, o Options) (*Session, error) {
+	o.defaults()
+	l := o.Login
 
 	// With --debug, lines of their own keep debug output from landing mid-line.
 	line := &progress{w: o.Err, closeEach: o.Debug.Enabled()}
@@ -96,14 +130,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, err
 	}
 
-	duration := l.Duration
-	if duration == 0 {
-		duration = DefaultDuration
-	}
-	if a.SessionDuration > 0 && duration > a.SessionDuration {
-		o.Debug.Printf("duration %s capped at the assertion's SessionDuration %s", duration, a.SessionDuration)
-		duration = a.SessionDuration
-	}
+	duration := sessionDuration(l.Duration, a.SessionDuration)
+	o.Debug.Printf("asking STS for %s (configured %s, assertion's SessionDuration %s)", duration, l.Duration, a.SessionDuration)
 
 	line.start(fmt.Sprintf("Assuming %s", role.RoleARN))
 	res, err := o.STS.AssumeRoleWithSAML(ctx, role.RoleARN, role.PrincipalARN, a.Response, duration)
@@ -118,19 +146,44 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		return nil, fmt.Errorf("assume %s: %w", role.RoleARN, err)
 	}
 	line.done()
+	return &Session{RoleARN: role.RoleARN, Credentials: res.Credentials}, nil
+}
 
+// sessionDuration is the length asked of STS: the configured one capped by
+// the assertion's SessionDuration, else the longest the IdP allows (at most
+// 12h), else 1h.
+func sessionDuration(configured, fromIdP time.Duration) time.Duration {
+	switch {
+	case configured > 0 && fromIdP > 0:
+		return min(configured, fromIdP)
+	case configured > 0:
+		return configured
+	case fromIdP > 0:
+		return min(fromIdP, MaxDuration)
+	}
+	return DefaultDuration
+}
+
+// Publish writes s into the profile of the credentials file, tells the user
+// and tests the keys (unless o.SkipTest).
+func Publish(ctx context.Context, o Options, s *Session) (*Result, error) {
+	o.defaults()
+	l := o.Login
+	if err := refuseLongTermKeys(o.CredentialsFile, l.Profile); err != nil {
+		return nil, err
+	}
 	keys := awsfiles.Keys{
-		AccessKeyID:     res.AccessKeyID,
-		SecretAccessKey: res.SecretAccessKey,
-		SessionToken:    res.SessionToken,
-		Expiration:      res.Expiration,
+		AccessKeyID:     s.AccessKeyID,
+		SecretAccessKey: s.SecretAccessKey,
+		SessionToken:    s.SessionToken,
+		Expiration:      s.Expiration,
 	}
 	if err := awsfiles.WriteCredentials(ctx, o.CredentialsFile, l.Profile, keys); err != nil {
 		return nil, err
 	}
-	result := &Result{Profile: l.Profile, RoleARN: role.RoleARN, Expiration: res.Expiration.UTC(), CredentialsFile: o.CredentialsFile}
+	result := &Result{Profile: l.Profile, RoleARN: s.RoleARN, Expiration: s.Expiration.UTC(), CredentialsFile: o.CredentialsFile}
 
-	exp := res.Expiration
+	exp := s.Expiration
 	fmt.Fprintf(o.Err, "\nCredentials for profile %q written to %s\n", l.Profile, o.CredentialsFile)
 	fmt.Fprintf(o.Err, "They expire at %s (local time, %s UTC); run `awsfed login %s` again after that.\n",
 		exp.In(o.Location).Format("2006-01-02 15:04"), exp.UTC().Format(time.RFC3339), l.Account)
@@ -142,7 +195,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if o.SkipTest {
 		return result, nil
 	}
-	id, err := o.STS.GetCallerIdentity(ctx, res.Credentials)
+	id, err := o.STS.GetCallerIdentity(ctx, s.Credentials)
 	if err != nil {
 		fmt.Fprintln(o.Err, "Testing new credentials: failed")
 		return result, fmt.Errorf("testing the new credentials: %w", err)
