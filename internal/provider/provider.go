@@ -85,3 +85,37 @@ func (r Registry) New(name string) (Provider, error) {
 	}
 	return f(), nil
 }
+
+// Setting describes one provider-specific key of the [idp NAME] section, so
+// that `awsfed configure` can ask for it without knowing the provider.
+type Setting struct {
+	Key      string
+	Label    string // the question, e.g. "vRO workflow id"
+	Default  string // offered when the file holds nothing
+	Required bool
+	Secret   bool // asked without echo, never printed
+}
+
+// Describer is implemented by providers that have settings of their own.
+type Describer interface {
+	Settings() []Setting
+}
+
+// URLDefaulter is implemented by providers that can derive the start URL
+// from their settings (OneLogin: https://<subdomain>.onelogin.com), so that
+// url need not be configured.
+type URLDefaulter interface {
+	DefaultURL(settings map[string]string) string
+}
+
+// DefaultURL is the URL provider name derives from settings, or "".
+func (r Registry) DefaultURL(name string, settings map[string]string) string {
+	f, ok := r[name]
+	if !ok {
+		return ""
+	}
+	if d, ok := f().(URLDefaulter); ok {
+		return d.DefaultURL(settings)
+	}
+	return ""
+}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -34,6 +35,7 @@ type Options struct {
 	DurationText string
 	STSEndpoint  string
 	NoInput      bool
+	SetValues    []string // --set KEY=VALUE: provider settings of the [idp] section
 
 	// Set records which flags the user typed, so that flag defaults do not
 	// overwrite what the file already says.
@@ -77,6 +79,7 @@ are kept as they are.`,
 	fl.StringVar(&opts.Region, "region", "", "AWS region for the STS endpoint")
 	fl.StringVar(&opts.DurationText, "duration", "", "session length, e.g. 1h or 12h")
 	fl.StringVar(&opts.STSEndpoint, "sts-endpoint", "", "STS endpoint URL")
+	fl.StringArrayVar(&opts.SetValues, "set", nil, "KEY=VALUE: a provider setting of the [idp] section, e.g. --set workflow_id=… (repeatable)")
 	fl.BoolVar(&opts.NoInput, "no-input", false, "never ask; write what the flags say")
 	return cmd
 }
@@ -112,14 +115,15 @@ func Run(ctx context.Context, opts *Options) error {
 			return askFailed(err, opts, file)
 		}
 	}
+	v.urlOptional = f.Providers.DefaultURL(v.idp.Provider, v.idp.Settings) != ""
 	if missing := v.missing(); len(missing) > 0 {
 		return &provider.InputNeededError{
 			What: "configure needs " + strings.Join(missing, " and "),
 			Hint: "pass " + strings.Join(missing, " and ") + ", or run awsfed configure at a terminal to be asked",
 		}
 	}
-	if _, ok := f.Providers[v.idp.Provider]; !ok {
-		return &provider.InputNeededError{What: fmt.Sprintf("unknown provider %q", v.idp.Provider), Hint: "use one of: " + strings.Join(f.Providers.Names(), ", ")}
+	if err := checkSettings(f, v); err != nil {
+		return err
 	}
 	if err := config.Save(ctx, path, v.idp, v.acct); err != nil {
 		return err
@@ -131,11 +135,13 @@ func Run(ctx context.Context, opts *Options) error {
 type values struct {
 	idp  *config.IdP
 	acct *config.Account
+	// urlOptional is set when the provider derives the URL from its settings.
+	urlOptional bool
 }
 
 func (v *values) missing() []string {
 	var m []string
-	if v.idp.URL == "" {
+	if v.idp.URL == "" && !v.urlOptional {
 		m = append(m, "--url")
 	}
 	if v.acct.Name == "" {
@@ -159,6 +165,18 @@ func startValues(opts *Options, file *config.File, account string) (*values, err
 	idp := &config.IdP{Name: idpName}
 	if old := file.IdPs[idpName]; old != nil {
 		idp.Provider, idp.URL, idp.Username = old.Provider, old.URL, old.Username
+		idp.Settings = maps.Clone(old.Settings)
+	}
+	if idp.Settings == nil {
+		idp.Settings = map[string]string{}
+	}
+	for _, kv := range opts.SetValues {
+		k, val, ok := strings.Cut(kv, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, &provider.InputNeededError{What: fmt.Sprintf("--set %q is not KEY=VALUE", kv), Hint: "e.g. --set workflow_id=1234-abcd"}
+		}
+		idp.Settings[k] = strings.TrimSpace(val)
 	}
 	acct.IdP = idpName
 	pick := func(dst *string, flag, val string) {
@@ -211,6 +229,16 @@ func ask(ctx context.Context, f *factory.Factory, opts *Options, v *values) erro
 	for _, q := range qs {
 		if opts.Set[q.flag] {
 			continue
+		}
+		if q.flag == "url" {
+			// The provider's own keys come first: they may make the URL needless.
+			if err := askSettings(ctx, f, opts, v); err != nil {
+				return err
+			}
+			if f.Providers.DefaultURL(v.idp.Provider, v.idp.Settings) != "" {
+				v.urlOptional = true
+				continue
+			}
 		}
 		if q.flag == "role" {
 			picked, err := pickRoleAfterTestLogin(ctx, f, v)

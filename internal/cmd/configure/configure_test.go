@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -220,5 +221,48 @@ func TestShowMissing(t *testing.T) {
 	}
 	if !strings.Contains(stdout, e.path) || !strings.Contains(stderr, "(no configuration file yet; run awsfed configure)") {
 		t.Errorf("stdout %q stderr %q", stdout, stderr)
+	}
+}
+
+// Choosing vro asks for the broker's own keys; answers equal to a default
+// are not written, and the workflow id is required.
+func TestInteractiveVRO(t *testing.T) {
+	e := newEnv(t)
+	names := all.Registry().Names()
+	vroChoice := ""
+	for i, n := range names {
+		if n == "vro" {
+			vroChoice = strconv.Itoa(i + 1)
+		}
+	}
+	// account, kind, workflow_id, username_param, password_param, output_param, url, username, test login?, role, region
+	stub := &prompt.Stub{Answers: []string{"dev", vroChoice, "wf-1234", "", "pw", "", "https://vco.example.com:8281", "alice", "n", "Dev", ""}}
+	if err, _, _ := e.run(stub, configure); err != nil {
+		t.Fatalf("%v (asked %q)", err, stub.Asked)
+	}
+	if len(stub.Answers) != 0 {
+		t.Errorf("answers left over: %q (asked %q)", stub.Answers, stub.Asked)
+	}
+	idp := e.load().IdPs["default"]
+	if idp == nil || idp.Provider != "vro" || idp.URL != "https://vco.example.com:8281" {
+		t.Fatalf("idp %+v", idp)
+	}
+	want := map[string]string{"workflow_id": "wf-1234", "password_param": "pw"}
+	if len(idp.Settings) != len(want) || idp.Settings["workflow_id"] != "wf-1234" || idp.Settings["password_param"] != "pw" {
+		t.Errorf("settings %v, want %v", idp.Settings, want)
+	}
+
+	// Flags only: the workflow id is required and named in the error.
+	e2 := newEnv(t)
+	err, _, _ := e2.run(&prompt.Stub{}, configure, "--no-input", "--provider", "vro", "--url", "https://vco.example.com:8281", "--account", "dev")
+	var ine *provider.InputNeededError
+	if !errors.As(err, &ine) || !strings.Contains(ine.What, "--set workflow_id=") {
+		t.Fatalf("err %v, want one naming --set workflow_id=", err)
+	}
+	if err, _, _ := e2.run(&prompt.Stub{}, configure, "--no-input", "--provider", "vro", "--url", "https://vco.example.com:8281", "--account", "dev", "--set", "workflow_id=wf-9"); err != nil {
+		t.Fatal(err)
+	}
+	if got := e2.load().IdPs["default"].Settings["workflow_id"]; got != "wf-9" {
+		t.Errorf("workflow_id %q", got)
 	}
 }

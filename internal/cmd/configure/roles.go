@@ -1,6 +1,7 @@
 package configure
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,7 +20,7 @@ import (
 // and the wizard goes on to ask for the role by hand. The password is used
 // for this one sign-in and kept nowhere.
 func pickRoleAfterTestLogin(ctx context.Context, f *factory.Factory, v *values) (bool, error) {
-	if v.idp.URL == "" {
+	if v.idp.URL == "" && !v.urlOptional {
 		return false, nil
 	}
 	a, err := f.Prompt.Input(ctx, "Sign in now to list the roles you can pick from? (y/n)", "y")
@@ -68,7 +69,7 @@ func testLogin(ctx context.Context, f *factory.Factory, v *values) ([]saml.Role,
 		settings[k] = val
 	}
 	raw, err := prov.Assertion(ctx, &provider.Input{
-		IdP: v.idp.Name, URL: v.idp.URL, Username: v.idp.Username, Settings: settings,
+		IdP: v.idp.Name, URL: cmp.Or(v.idp.URL, f.Providers.DefaultURL(v.idp.Provider, settings)), Username: v.idp.Username, Settings: settings,
 		Password: func(ctx context.Context) (string, error) { return f.Prompt.Password(ctx, "Password") },
 		HTTP:     client, Prompt: f.Prompt, Debug: f.Debug(),
 	})

@@ -97,6 +97,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
+	opts.Flags.DefaultURL = f.Providers.DefaultURL
 	l, err := file.Resolve(opts.Account, opts.Flags, f.Getenv)
 	if err != nil {
 		return err
