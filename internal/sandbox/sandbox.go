@@ -74,6 +74,8 @@ type Sandbox struct {
 
 	idpSrv, stsSrv     *http.Server
 	idpCount, stsCount atomic.Int64
+	actionMu           sync.Mutex
+	actions            map[string]int // "AssumeRoleWithSAML", "GetCallerIdentity ok", ...
 	serveErr           chan error
 	stopAfter          func() bool
 	closeOnce          sync.Once
@@ -180,6 +182,33 @@ func (s *Sandbox) Close() error {
 		}
 	})
 	return s.closeErr
+}
+
+func (s *Sandbox) countAction(action string, ok bool) {
+	if !stsActions[action] {
+		action = "(unknown action)"
+	}
+	s.actionMu.Lock()
+	defer s.actionMu.Unlock()
+	if s.actions == nil {
+		s.actions = map[string]int{}
+	}
+	s.actions[action]++
+	if ok {
+		s.actions[action+" ok"]++
+	}
+}
+
+// STSActions reports how many STS requests named each action ("Action"),
+// and how many of them succeeded ("Action ok").
+func (s *Sandbox) STSActions() map[string]int {
+	s.actionMu.Lock()
+	defer s.actionMu.Unlock()
+	out := make(map[string]int, len(s.actions))
+	for k, v := range s.actions {
+		out[k] = v
+	}
+	return out
 }
 
 // Counts reports how many HTTP requests each service has received.

@@ -49,6 +49,7 @@ func (s *Sandbox) serveSTS(w http.ResponseWriter, r *http.Request) {
 	s.stsCount.Add(1)
 	req := &stsRequest{http: r, requestID: newRequestID()}
 	action, out, err := s.handleSTS(w, req)
+	s.countAction(action, err == nil)
 	logAction := action
 	if !stsActions[action] {
 		logAction = "(unknown action)"
