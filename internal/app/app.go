@@ -18,10 +18,16 @@ import (
 	"github.com/spf13/cobra"
 
 	configurecmd "github.com/awsfed/awsfed/internal/cmd/configure"
+	"github.com/awsfed/awsfed/internal/cmd/credprocess"
 	"github.com/awsfed/awsfed/internal/cmd/demo"
+	"github.com/awsfed/awsfed/internal/cmd/envcmd"
+	"github.com/awsfed/awsfed/internal/cmd/execcmd"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/cmd/login"
+	"github.com/awsfed/awsfed/internal/cmd/logout"
 	sandboxcmd "github.com/awsfed/awsfed/internal/cmd/sandbox"
+	"github.com/awsfed/awsfed/internal/cmd/setupprofile"
+	"github.com/awsfed/awsfed/internal/cmd/status"
 	"github.com/awsfed/awsfed/internal/iostreams"
 	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider/all"
@@ -107,6 +113,12 @@ Start with: awsfed demo`,
 		sandboxcmd.NewCmd(f, nil),
 		configurecmd.NewCmd(f, nil),
 		configurecmd.NewConfigCmd(f, nil),
+		credprocess.NewCmd(f),
+		setupprofile.NewCmd(f),
+		execcmd.NewCmd(f),
+		envcmd.NewCmd(f),
+		status.NewCmd(f),
+		logout.NewCmd(f),
 	)
 	return root
 }

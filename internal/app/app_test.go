@@ -83,7 +83,7 @@ func TestExitCodes(t *testing.T) {
 		{"role not granted", "demo", nil, append(base, "--password-stdin", "--role", "arn:aws:iam::999999999999:role/Dev"), 4, []string{"did not grant role", "group membership"}},
 		{"no password, no terminal", "", nil, append(base, "--role", "Dev"), 2, []string{"no password given and no terminal to ask on", "AWSFED_PASSWORD"}},
 		{"password from the prompt", "", &prompt.Stub{Answers: []string{"demo"}}, append(base, "--role", "Dev"), 0, []string{"passed"}},
-		{"empty stdin", "", nil, append(base, "--password-stdin", "--role", "Dev"), 2, []string{"standard input was empty"}},
+		{"empty stdin", "", nil, append(base, "--password-stdin", "--role", "Dev"), 2, []string{"standard input held no password"}},
 		{"bad flag", "", nil, []string{"login", "--nope"}, 2, []string{"unknown flag: --nope", "hint: run 'awsfed login --help'"}},
 		{"bad duration flag", "", nil, append(base, "--duration", "13h"), 2, []string{"--duration: duration 13h0m0s is outside 15m to 12h"}},
 		{"unknown provider", "", nil, append(base, "--provider", "nope"), 2, []string{`unknown provider "nope"`, "use one of: form, vro"}},

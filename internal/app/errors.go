@@ -6,8 +6,10 @@ import (
 	"strings"
 
 	"github.com/awsfed/awsfed/internal/awsfiles"
+	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/httpx"
+	"github.com/awsfed/awsfed/internal/keyring"
 	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
 	"github.com/awsfed/awsfed/internal/signin"
@@ -33,7 +35,23 @@ func report(w io.Writer, err error) int {
 		notGranted *signin.RoleNotGrantedError
 		longTerm   *signin.LongTermKeysError
 	)
+	var (
+		exit       *cmdutil.ExitError
+		storedPass *cmdutil.StoredPasswordRejectedError
+		ringErr    *keyring.Error
+	)
 	switch {
+	case errors.As(err, &exit):
+		if exit.Msg != "" {
+			writeErr(w, exit.Msg, exit.Hint)
+		}
+		return exit.Code
+	case errors.As(err, &storedPass):
+		writeErr(w, msg, storedPass.Hint())
+		return ExitRejected
+	case errors.As(err, &ringErr):
+		writeErr(w, msg, ringErr.Hint)
+		return ExitError
 	case errors.As(err, &usage):
 		writeErr(w, msg, "run '"+usage.cmd+" --help' for usage")
 		return ExitInput

@@ -247,3 +247,36 @@ func TestWriteAtomicRemovesTempFileOnError(t *testing.T) {
 		t.Errorf("directory holds %q, want no temp file", names)
 	}
 }
+
+// A profile's credential_process goes into [profile NAME] of the config
+// file; everything else in the file stays byte for byte.
+func TestSetConfigProfileKeepsTheRest(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "config")
+	orig := "# mine\r\n[default]\r\nregion = us-east-1\r\n\r\n[profile dev]\r\nregion = eu-west-1 ; comment\r\noutput = json\r\n"
+	if err := os.WriteFile(path, []byte(orig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	order := []string{"credential_process", "region"}
+	keys := map[string]string{"credential_process": "/usr/bin/awsfed credential-process dev", "region": "eu-central-1"}
+	if err := SetConfigProfile(context.Background(), path, "dev", keys, order); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetConfigProfile(context.Background(), path, "new", map[string]string{"credential_process": "x"}, order); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(path)
+	want := "# mine\r\n[default]\r\nregion = us-east-1\r\n\r\n[profile dev]\r\nregion = eu-central-1\r\noutput = json\r\ncredential_process = /usr/bin/awsfed credential-process dev\r\n\r\n[profile new]\r\ncredential_process = x\r\n"
+	if string(got) != want {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want the file's own 0644 kept", fi.Mode().Perm())
+	}
+	m, ok, err := ReadConfigProfile(path, "dev")
+	if err != nil || !ok || m["output"] != "json" || m["credential_process"] == "" {
+		t.Errorf("ReadConfigProfile = %v, %v, %v", m, ok, err)
+	}
+	if _, ok, _ := ReadConfigProfile(path, "absent"); ok {
+		t.Error("absent profile found")
+	}
+}

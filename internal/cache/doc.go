@@ -1,0 +1,16 @@
+// Package cache owns awsfed's cache of temporary AWS keys: one JSON file per
+// (account, role) under Dir, so that `awsfed credential-process`, `exec`,
+// `status` and `login` reuse keys until they near expiry instead of asking
+// the identity provider (and the user's phone) again.
+//
+// The keys rest with the same protection the AWS CLI gives ~/.aws/cli/cache:
+// a 0600 file in a 0700 directory, replaced atomically so that the lock-free
+// read on the hot path never sees half a file. A per-account lock file makes
+// concurrent refreshes of one account wait for each other, so one sign-in
+// serves them all.
+//
+// The package knows nothing of SAML, STS or the AWS config files: callers
+// hand it keys and a refresh function. It must not touch anything outside
+// its directory, and secret keys and session tokens never appear in its
+// errors or in an Entry's printed form.
+package cache

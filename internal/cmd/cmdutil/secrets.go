@@ -1,0 +1,173 @@
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/awsfed/awsfed/internal/cmd/factory"
+	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/keyring"
+	"github.com/awsfed/awsfed/internal/prompt"
+	"github.com/awsfed/awsfed/internal/provider"
+)
+
+// secrets decides where the password comes from (stdin, AWSFED_PASSWORD,
+// the keyring, the terminal, in that order) and keeps the keyring in step
+// with what the IdP said of it.
+type secrets struct {
+	f       *factory.Factory
+	login   *config.Login
+	mfaCode string
+
+	fixed      *string // from stdin or the environment
+	useKeyring bool    // --store-password or store_password = true
+	store      bool    // --store-password or store_password = true: save after success
+	ring       *keyring.Store
+
+	typed       string // what the user typed at the terminal, to store on success
+	fromKeyring bool   // the password given to the IdP came from the keyring
+}
+
+func newSecrets(ctx context.Context, f *factory.Factory, l *config.Login, lf *LoginFlags) (*secrets, error) {
+	s := &secrets{f: f, login: l}
+	pw, code, err := readStdin(f.IO.In, lf)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case pw != "":
+		s.fixed = &pw
+	case f.Getenv("AWSFED_PASSWORD") != "":
+		env := f.Getenv("AWSFED_PASSWORD")
+		s.fixed = &env
+	}
+	s.mfaCode = code
+	if s.mfaCode == "" {
+		s.mfaCode = strings.TrimSpace(f.Getenv("AWSFED_MFA_CODE"))
+	}
+	opted := lf.StorePassword || isTrue(l.Settings["store_password"])
+	s.useKeyring, s.store = opted, opted
+	return s, nil
+}
+
+func isTrue(v string) bool {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "yes", "1", "on":
+		return true
+	}
+	return false
+}
+
+// keyringStore opens the keyring on first use: opening may ask for the file
+// backend's passphrase, which only a sign-in that needs it should cause.
+func (s *secrets) keyringStore() (*keyring.Store, error) {
+	if s.ring != nil {
+		return s.ring, nil
+	}
+	ring, err := OpenKeyring(s.f, s.login.Settings["keyring_backend"])
+	if err != nil {
+		return nil, err
+	}
+	s.ring = ring
+	return ring, nil
+}
+
+// OpenKeyring opens the keyring the environment and backend name choose.
+func OpenKeyring(f *factory.Factory, backend string) (*keyring.Store, error) {
+	if b := f.Getenv("AWSFED_KEYRING_BACKEND"); b != "" {
+		backend = b
+	}
+	return keyring.Open(keyring.Config{
+		Backend: backend,
+		Env:     f.Getenv,
+		Passphrase: func(ctx context.Context) (string, error) {
+			if p := f.Getenv("AWSFED_KEYRING_PASSPHRASE"); p != "" {
+				return p, nil
+			}
+			return f.Prompt.Password(ctx, "Passphrase of awsfed's keyring file")
+		},
+	})
+}
+
+func (s *secrets) key() string { return keyring.Key(s.login.IdPName, s.login.Username) }
+
+// password is signin.Options.Password.
+func (s *secrets) password(ctx context.Context, p prompt.Prompter) (string, error) {
+	if s.fixed != nil {
+		return *s.fixed, nil
+	}
+	if s.useKeyring {
+		ring, err := s.keyringStore()
+		if err == nil {
+			var pw string
+			pw, err = ring.Get(ctx, s.key())
+			if err == nil {
+				s.fromKeyring = true
+				return pw, nil
+			}
+		}
+		if !errors.Is(err, keyring.ErrNotFound) {
+			// A keyring that does not answer must not block the sign-in:
+			// the terminal can still be asked.
+			s.f.Debug().Printf("keyring: %v", err)
+		}
+	}
+	pw, err := p.Password(ctx, "Password")
+	if errors.Is(err, prompt.ErrNoTerminal) {
+		return "", noTerminal()
+	}
+	if err != nil {
+		return "", err
+	}
+	s.typed = pw
+	return pw, nil
+}
+
+// finish runs after a sign-in: a password the IdP rejected leaves the
+// keyring; one it accepted is stored when the user asked for that.
+func (s *secrets) finish(ctx context.Context, err error) error {
+	var rejected *provider.RejectedError
+	switch {
+	case err != nil && errors.As(err, &rejected) && s.fromKeyring:
+		if ring, rerr := s.keyringStore(); rerr == nil {
+			if rerr := ring.Remove(ctx, s.key()); rerr != nil {
+				return fmt.Errorf("%w (and removing the stored password failed: %v)", err, rerr)
+			}
+		}
+		return &StoredPasswordRejectedError{Err: err, Account: s.login.Account}
+	case err != nil:
+		return err
+	}
+	if s.store && s.typed != "" {
+		ring, rerr := s.keyringStore()
+		if rerr == nil {
+			rerr = ring.Set(ctx, s.key(), s.typed)
+		}
+		if rerr != nil {
+			fmt.Fprintf(s.f.IO.ErrOut, "Signed in, but the password was not stored: %v\n", rerr)
+		} else {
+			fmt.Fprintf(s.f.IO.ErrOut, "Password stored in the %s keyring.\n", s.ring.Backend())
+		}
+	}
+	return nil
+}
+
+// StoredPasswordRejectedError says the keyring's password no longer works;
+// it has been removed, so the next sign-in asks.
+type StoredPasswordRejectedError struct {
+	Err     error
+	Account string
+}
+
+func (e *StoredPasswordRejectedError) Error() string {
+	return e.Err.Error() + " (the password came from the keyring and has been removed from it)"
+}
+
+func (e *StoredPasswordRejectedError) Unwrap() error { return e.Err }
+
+// Hint says how to type the new password.
+func (e *StoredPasswordRejectedError) Hint() string {
+	return fmt.Sprintf("run `awsfed login %s --store-password` in a terminal to type and store the current password", e.Account)
+}

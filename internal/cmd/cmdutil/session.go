@@ -1,0 +1,202 @@
+package cmdutil
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/awsfed/awsfed/internal/awsfiles"
+	"github.com/awsfed/awsfed/internal/cache"
+	"github.com/awsfed/awsfed/internal/cmd/factory"
+	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/httpx"
+	"github.com/awsfed/awsfed/internal/provider"
+	"github.com/awsfed/awsfed/internal/signin"
+	"github.com/awsfed/awsfed/internal/sts"
+)
+
+// Session is one account's sign-in, resolved and ready to run.
+type Session struct {
+	F       *factory.Factory
+	Login   *config.Login
+	Options signin.Options
+	Cache   *cache.Cache
+	// ConfigPath is awsfed's configuration file (it may not exist).
+	ConfigPath string
+
+	secrets *secrets
+}
+
+// Prepare resolves account and the flags into a Session. Progress lines of
+// a sign-in go to progress (io.Discard for credential-process, whose
+// stderr belongs to the AWS tool that runs it).
+func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginFlags, progress io.Writer) (*Session, error) {
+	if err := lf.parseDuration(); err != nil {
+		return nil, err
+	}
+	cfgPath, err := config.Path(f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	file, err := config.Load(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	o := lf.Overrides
+	o.DefaultURL = f.Providers.DefaultURL
+	l, err := file.Resolve(account, o, f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	prov, err := f.Providers.New(l.Provider)
+	if err != nil {
+		return nil, err
+	}
+	settingsFromEnv(f, l)
+	credPath, err := awsfiles.CredentialsPath(f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	cacheDir, err := cache.Dir(f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	sec, err := newSecrets(ctx, f, l, lf)
+	if err != nil {
+		return nil, err
+	}
+
+	debug := f.Debug()
+	idpHTTP, err := httpx.NewClient(httpx.Options{Timeout: lf.Timeout, CAFile: l.Settings["ca_file"], CookieJar: true, Debug: debug})
+	if err != nil {
+		return nil, err
+	}
+	stsHTTP, err := httpx.NewClient(httpx.Options{Timeout: lf.Timeout, Debug: debug})
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{
+		F: f, Login: l, ConfigPath: cfgPath, secrets: sec,
+		Cache: &cache.Cache{Dir: cacheDir, Now: f.Now},
+	}
+	s.Options = signin.Options{
+		Login:    l,
+		Provider: prov,
+		Input: &provider.Input{
+			IdP: l.IdPName, URL: l.URL, Username: l.Username, Settings: l.Settings,
+			MFACode: sec.mfaCode, MFATimeout: lf.MFATimeout, CacheDir: cacheDir,
+			HTTP: idpHTTP, Debug: debug,
+		},
+		Password:        sec.password,
+		STS:             &sts.Client{HTTP: stsHTTP, Endpoint: l.STSEndpoint, Region: l.Region},
+		Prompt:          f.Prompt,
+		CredentialsFile: credPath,
+		Err:             progress,
+		Debug:           debug,
+		Now:             f.Now,
+	}
+	return s, nil
+}
+
+// settingsFromEnv fills provider secrets that may live in the environment
+// instead of the configuration file.
+func settingsFromEnv(f *factory.Factory, l *config.Login) {
+	if l.Provider == "onelogin" && l.Settings["client_secret"] == "" {
+		if v := f.Getenv("AWSFED_ONELOGIN_CLIENT_SECRET"); v != "" {
+			l.Settings["client_secret"] = v
+		}
+	}
+}
+
+// SetUsername changes the IdP username (login asks for it at a terminal).
+func (s *Session) SetUsername(u string) {
+	s.Login.Username = u
+	s.Options.Input.Username = u
+}
+
+// CheckUsername fails when no username is known.
+func (s *Session) CheckUsername() error {
+	if s.Login.Username == "" {
+		return &provider.InputNeededError{What: "no username given", Hint: fmt.Sprintf("pass --username, or set username in [idp %s]", s.Login.IdPName)}
+	}
+	return nil
+}
+
+// PasswordAsked reports whether the password will be asked at the terminal
+// (no --password-stdin, AWSFED_PASSWORD or keyring entry in view).
+func (s *Session) PasswordAsked() bool { return s.secrets.fixed == nil && !s.secrets.useKeyring }
+
+// Acquire signs in and returns the keys as a cache entry; it stores or
+// forgets the password in the keyring as the outcome says.
+func (s *Session) Acquire(ctx context.Context) (*cache.Entry, error) {
+	ss, err := signin.Acquire(ctx, s.Options)
+	if err = s.secrets.finish(ctx, err); err != nil {
+		return nil, err
+	}
+	return s.Entry(ss), nil
+}
+
+// Keys returns the account's keys from the cache when they have more than
+// window left, else signs in (once, however many processes ask at once).
+func (s *Session) Keys(ctx context.Context, window time.Duration) (*cache.Entry, bool, error) {
+	e, cached, err := s.Cache.Fetch(ctx, s.Login.Account, s.Login.RoleARN, window, s.Acquire)
+	if errors.Is(err, cache.ErrNotSaved) && e != nil {
+		s.Options.Debug.Printf("keys not cached: %v", err)
+		err = nil
+	}
+	return e, cached, err
+}
+
+// Entry turns a sign-in's keys into a cache entry for this account.
+func (s *Session) Entry(ss *signin.Session) *cache.Entry {
+	return &cache.Entry{
+		Account: s.Login.Account, Role: s.Login.RoleARN, RoleARN: ss.RoleARN,
+		Profile: s.Login.Profile, Region: s.Login.Region,
+		AccessKeyID: ss.AccessKeyID, SecretAccessKey: ss.SecretAccessKey, SessionToken: ss.SessionToken,
+		Expiration: ss.Expiration, Issued: s.F.Now(),
+	}
+}
+
+// Finish is for callers of signin.Run: it stores or forgets the password
+// as the outcome says.
+func (s *Session) Finish(ctx context.Context, err error) error { return s.secrets.finish(ctx, err) }
+
+// readStdin reads the secrets piped in: the password on the first line when
+// --password-stdin, the MFA code on the next when --mfa-code-stdin.
+func readStdin(r io.Reader, lf *LoginFlags) (password, code string, err error) {
+	if !lf.PasswordStdin && !lf.MFACodeStdin {
+		return "", "", nil
+	}
+	br := bufio.NewReader(io.LimitReader(r, 1<<20))
+	line := func() (string, error) {
+		s, err := br.ReadString('\n')
+		if err != nil && !(errors.Is(err, io.EOF) && s != "") {
+			return "", err
+		}
+		s = strings.TrimSuffix(s, "\n")
+		return strings.TrimSuffix(s, "\r"), nil
+	}
+	if lf.PasswordStdin {
+		if password, err = line(); err != nil || password == "" {
+			return "", "", &provider.InputNeededError{What: "--password-stdin: standard input held no password", Hint: "pipe the password in, e.g. printf '%s\\n' \"$PW\" | awsfed login ... --password-stdin"}
+		}
+	}
+	if lf.MFACodeStdin {
+		if code, err = line(); err != nil || strings.TrimSpace(code) == "" {
+			return "", "", &provider.InputNeededError{What: "--mfa-code-stdin: standard input held no MFA code", Hint: "pipe the code in after the password line, or set AWSFED_MFA_CODE"}
+		}
+	}
+	return password, strings.TrimSpace(code), nil
+}
+
+// noTerminal is the error when a password is needed and nobody can be asked.
+func noTerminal() error {
+	return &provider.InputNeededError{
+		What: "no password given and no terminal to ask on",
+		Hint: "pass --password-stdin (printf '%s' \"$PW\" | awsfed login ... --password-stdin), set AWSFED_PASSWORD, or store it with --store-password",
+	}
+}

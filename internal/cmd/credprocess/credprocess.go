@@ -1,0 +1,108 @@
+// Package credprocess implements `awsfed credential-process`: the command an
+// AWS profile's credential_process runs. It prints the keys as the AWS CLI
+// and SDKs expect them on stdout and nothing else; cached keys are served
+// with no network call, and a sign-in, when one is needed, asks only on the
+// terminal (/dev/tty), never on stdout or stderr, which the AWS tool reads.
+package credprocess
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/awsfed/awsfed/internal/cache"
+	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
+	"github.com/awsfed/awsfed/internal/cmd/factory"
+	"github.com/awsfed/awsfed/internal/prompt"
+	"github.com/awsfed/awsfed/internal/provider"
+)
+
+// Options are the flags and arguments of one run.
+type Options struct {
+	F             *factory.Factory
+	Account       string
+	Login         cmdutil.LoginFlags
+	RefreshWindow time.Duration
+}
+
+// NewCmd returns the credential-process command.
+func NewCmd(f *factory.Factory) *cobra.Command {
+	opts := &Options{F: f}
+	cmd := &cobra.Command{
+		Use:   "credential-process ACCOUNT",
+		Short: "Print an account's keys for an AWS profile's credential_process",
+		Long: `Print the account's temporary keys as the JSON that AWS tools read from a
+profile's credential_process. Keys cached by an earlier sign-in are served
+without a network call while they have more than --refresh-window left;
+otherwise awsfed signs in again, taking the password from the keyring
+(--store-password) or asking on the terminal. With no terminal it fails with
+one line saying to run awsfed login.
+
+Set it up with: awsfed setup-profile ACCOUNT`,
+		Example: `  # ~/.aws/config
+  [profile dev]
+  credential_process = /usr/local/bin/awsfed credential-process dev`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Account = args[0]
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	opts.Login.Register(cmd.Flags())
+	cmd.Flags().DurationVar(&opts.RefreshWindow, "refresh-window", cmdutil.DefaultRefreshWindow, "sign in again when the cached keys have less than this left")
+	return cmd
+}
+
+// output is the credential_process JSON (Version 1).
+type output struct {
+	Version         int
+	AccessKeyID     string `json:"AccessKeyId"`
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      string
+}
+
+// Run prints the keys.
+func Run(ctx context.Context, opts *Options) error {
+	f := opts.F
+	var progress io.Writer = io.Discard
+	if f.DebugOn {
+		progress = f.IO.ErrOut
+	}
+	s, err := cmdutil.Prepare(ctx, f, opts.Account, &opts.Login, progress)
+	if err != nil {
+		return err
+	}
+	e, _, err := s.Keys(ctx, opts.RefreshWindow)
+	if err != nil {
+		return explain(err, s.Login.Account)
+	}
+	return Print(f.IO.Out, e)
+}
+
+// Print writes e as credential_process JSON.
+func Print(w io.Writer, e *cache.Entry) error {
+	return json.NewEncoder(w).Encode(output{
+		Version: 1, AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey,
+		SessionToken: e.SessionToken, Expiration: e.Expiration.UTC().Format(time.RFC3339),
+	})
+}
+
+// explain turns "cannot ask" into the one thing to do: sign in by hand.
+func explain(err error, account string) error {
+	var input *provider.InputNeededError
+	if errors.As(err, &input) || errors.Is(err, prompt.ErrNoTerminal) {
+		// One line: the AWS tool shows it as it is, between its own words.
+		return &provider.InputNeededError{
+			What: fmt.Sprintf("the keys of %s need a new sign-in and there is no terminal to ask on: run `awsfed login %s`", account, account),
+		}
+	}
+	return err
+}

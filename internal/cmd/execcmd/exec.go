@@ -1,0 +1,131 @@
+// Package execcmd implements `awsfed exec ACCOUNT -- CMD ARGS…`: run a
+// command with an account's keys. By default the child gets a local
+// container-credentials endpoint, so AWS SDKs inside a long run (Terraform,
+// a deploy) fetch fresh keys through awsfed when theirs near expiry;
+// --no-server exports static keys instead. awsfed exits with the child's code.
+package execcmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/awsfed/awsfed/internal/childproc"
+	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
+	"github.com/awsfed/awsfed/internal/cmd/factory"
+	"github.com/awsfed/awsfed/internal/credserver"
+)
+
+// Options are the flags and arguments of one run.
+type Options struct {
+	F             *factory.Factory
+	Account       string
+	Argv          []string
+	Login         cmdutil.LoginFlags
+	RefreshWindow time.Duration
+	NoServer      bool
+}
+
+// NewCmd returns the exec command.
+func NewCmd(f *factory.Factory) *cobra.Command {
+	opts := &Options{F: f}
+	cmd := &cobra.Command{
+		Use:   "exec ACCOUNT -- COMMAND [ARG...]",
+		Short: "Run a command with an account's keys, refreshed as they expire",
+		Long: `Run COMMAND with the account's keys. AWS_PROFILE and static AWS keys are
+removed from its environment; instead it gets a credentials endpoint on
+127.0.0.1 (AWS_CONTAINER_CREDENTIALS_FULL_URI with a random token in
+AWS_CONTAINER_AUTHORIZATION_TOKEN), which every AWS SDK and the AWS CLI use to
+fetch keys, again and again as they expire, through awsfed. AWS_REGION and
+AWS_DEFAULT_REGION are set when the account has a region.
+
+--no-server exports AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN
+and AWS_CREDENTIAL_EXPIRATION instead; they do not refresh.
+
+Signals (Ctrl-C, SIGTERM, ...) are passed to COMMAND, and awsfed exits with
+its exit code.`,
+		Example: `  awsfed exec dev -- terraform apply
+  awsfed exec dev --no-server -- ./deploy.sh`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			dash := cmd.ArgsLenAtDash()
+			if dash != 1 || len(args) < 2 {
+				return fmt.Errorf("accepts ACCOUNT -- COMMAND [ARG...], got %d arg(s)", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Account, opts.Argv = args[0], args[1:]
+			return Run(cmd.Context(), opts)
+		},
+	}
+	opts.Login.Register(cmd.Flags())
+	cmd.Flags().DurationVar(&opts.RefreshWindow, "refresh-window", cmdutil.DefaultRefreshWindow, "sign in again when the keys have less than this left")
+	cmd.Flags().BoolVar(&opts.NoServer, "no-server", false, "export static keys instead of running a credentials endpoint")
+	return cmd
+}
+
+// Run signs in if needed, then runs the command.
+func Run(ctx context.Context, opts *Options) error {
+	f := opts.F
+	s, err := cmdutil.Prepare(ctx, f, opts.Account, &opts.Login, f.IO.ErrOut)
+	if err != nil {
+		return err
+	}
+	// The keys are fetched before the child starts, so that a password or
+	// MFA prompt does not interleave with the child's own output.
+	e, _, err := s.Keys(ctx, opts.RefreshWindow)
+	if err != nil {
+		return err
+	}
+	set := map[string]string{}
+	if region := s.Login.Region; region != "" {
+		set["AWS_REGION"], set["AWS_DEFAULT_REGION"] = region, region
+	}
+	unset := credserver.ConflictingEnv()
+	if opts.NoServer {
+		set["AWS_ACCESS_KEY_ID"] = e.AccessKeyID
+		set["AWS_SECRET_ACCESS_KEY"] = e.SecretAccessKey
+		set["AWS_SESSION_TOKEN"] = e.SessionToken
+		set["AWS_CREDENTIAL_EXPIRATION"] = e.Expiration.UTC().Format(time.RFC3339)
+	} else {
+		// The endpoint outlives a Ctrl-C: the child decides what the signal
+		// means, and a Terraform that is winding down still needs keys.
+		srvCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		defer stop()
+		srv, err := credserver.Start(srvCtx, func(ctx context.Context) (credserver.Creds, error) {
+			e, _, err := s.Keys(ctx, opts.RefreshWindow)
+			if err != nil {
+				return credserver.Creds{}, err
+			}
+			return credserver.Creds{AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, SessionToken: e.SessionToken, Expiration: e.Expiration}, nil
+		}, credserver.Options{OnError: func(err error) {
+			fmt.Fprintf(f.IO.ErrOut, "awsfed: could not refresh the keys of %s: %v\n", s.Login.Account, err)
+		}})
+		if err != nil {
+			return err
+		}
+		defer srv.Close()
+		for _, kv := range srv.Env() {
+			k, v, _ := strings.Cut(kv, "=")
+			set[k] = v
+		}
+	}
+	env := childproc.Env(os.Environ(), set, unset)
+	code, err := childproc.Run(ctx, opts.Argv, env, f.IO.In, f.IO.Out, f.IO.ErrOut)
+	var start *childproc.StartError
+	if errors.As(err, &start) {
+		return &cmdutil.ExitError{Code: code, Msg: start.Error(), Hint: start.Hint}
+	}
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return &cmdutil.ExitError{Code: code}
+	}
+	return nil
+}
