@@ -86,7 +86,7 @@ func TestExitCodes(t *testing.T) {
 		{"empty stdin", "", nil, append(base, "--password-stdin", "--role", "Dev"), 2, []string{"standard input held no password"}},
 		{"bad flag", "", nil, []string{"login", "--nope"}, 2, []string{"unknown flag: --nope", "hint: run 'awsfed login --help'"}},
 		{"bad duration flag", "", nil, append(base, "--duration", "13h"), 2, []string{"--duration: duration 13h0m0s is outside 15m to 12h"}},
-		{"unknown provider", "", nil, append(base, "--provider", "nope"), 2, []string{`unknown provider "nope"`, "use one of: form, vro"}},
+		{"unknown provider", "", nil, append(base, "--provider", "nope"), 2, []string{`unknown provider "nope"`, "use one of: form, onelogin, vro"}},
 		{"IdP port closed", "demo", nil, []string{"login", "dev", "--url", "http://" + dead + "/sso", "--username", "demo", "--password-stdin"}, 1, []string{"cannot reach " + dead}},
 		{"STS port closed", "demo", nil, []string{"login", "dev", "--url", s.IdPURL, "--sts-endpoint", "http://" + dead + "/", "--username", "demo", "--password-stdin", "--role", "Dev"}, 1, []string{"cannot reach " + dead}},
 	}

@@ -89,7 +89,11 @@ func report(w io.Writer, err error) int {
 		writeErr(w, msg, unreach.Hint)
 		return ExitError
 	case errors.As(err, &page):
-		writeErr(w, msg, "check that the URL is the IdP-initiated sign-on URL for AWS; --debug shows each page visited")
+		hint := page.Hint
+		if hint == "" {
+			hint = "check that the URL is the IdP-initiated sign-on URL for AWS; --debug shows each page visited"
+		}
+		writeErr(w, msg, hint)
 		return ExitError
 	case errors.As(err, &stsErr):
 		writeErr(w, msg, stsErr.Cause())

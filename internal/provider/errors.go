@@ -45,6 +45,7 @@ type UnexpectedPageError struct {
 	URL    string // the final URL, without query values
 	Status int    // HTTP status, 0 if unknown
 	What   string // what was expected or found ("no SAMLResponse in the page")
+	Hint   string // what to check; "" = the form provider's advice about the URL
 }
 
 func (e *UnexpectedPageError) Error() string {

@@ -6,6 +6,7 @@ package all
 import (
 	"github.com/awsfed/awsfed/internal/provider"
 	"github.com/awsfed/awsfed/internal/provider/form"
+	"github.com/awsfed/awsfed/internal/provider/onelogin"
 	"github.com/awsfed/awsfed/internal/provider/vro"
 )
 
@@ -13,7 +14,8 @@ import (
 // used in the `provider` key of an [idp NAME] section.
 func Registry() provider.Registry {
 	return provider.Registry{
-		"form": form.New,
-		"vro":  vro.New,
+		"form":     form.New,
+		"onelogin": onelogin.New,
+		"vro":      vro.New,
 	}
 }

@@ -152,7 +152,7 @@ func (f *flow) result(ctx context.Context, exec *url.URL, state string) (string,
 			v = o.Value.Secure.Value
 		}
 		if v == "" {
-			return "", &provider.UnexpectedPageError{URL: httpx.Redact(&detailURL), What: "the output parameter " + f.cfg.outputParam + " is empty or not a string"}
+			return "", &provider.UnexpectedPageError{Hint: vroHint, URL: httpx.Redact(&detailURL), What: "the output parameter " + f.cfg.outputParam + " is empty or not a string"}
 		}
 		f.log.Printf("vro: found the output parameter %s", f.cfg.outputParam)
 		return v, nil
@@ -161,7 +161,7 @@ func (f *flow) result(ctx context.Context, exec *url.URL, state string) (string,
 	if len(names) > 0 {
 		present = strings.Join(names, ", ")
 	}
-	return "", &provider.UnexpectedPageError{
+	return "", &provider.UnexpectedPageError{Hint: vroHint,
 		URL:  httpx.Redact(&detailURL),
 		What: fmt.Sprintf("no output parameter %s (present: %s); set %s to the one holding the SAMLResponse", f.cfg.outputParam, present, SettingOutputParam),
 	}
