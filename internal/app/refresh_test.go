@@ -33,7 +33,7 @@ func (c *cli) configured(t *testing.T, s *sandbox.Sandbox, role string) {
 }
 
 type processCreds struct {
-	Version                                                  int
+	Version                                                int
 	AccessKeyId, SecretAccessKey, SessionToken, Expiration string
 }
 

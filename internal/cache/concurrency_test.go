@@ -1,8 +1,10 @@
 package cache
 
 import (
+	"bufio"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -51,29 +53,25 @@ func TestConcurrentFetchProcesses(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	dir, goFile, countFile := filepath.Join(tmp, "awsfed"), filepath.Join(tmp, "go"), filepath.Join(tmp, "count")
-	type kid struct {
-		wait func() error
-		key  string
-		next func() (string, bool)
+	cmds := make([]*exec.Cmd, fetchers)
+	outs := make([]*bufio.Scanner, fetchers)
+	for i := range fetchers {
+		cmds[i], outs[i] = startChild(t, "CACHE_TEST_DIR="+dir, "CACHE_TEST_GO="+goFile, "CACHE_TEST_COUNT="+countFile)
 	}
-	kids := make([]*kid, fetchers)
-	for i := range kids {
-		cmd, out := startChild(t, "CACHE_TEST_DIR="+dir, "CACHE_TEST_GO="+goFile, "CACHE_TEST_COUNT="+countFile)
-		kids[i] = &kid{wait: cmd.Wait, next: func() (string, bool) { return out.Text(), out.Scan() }}
-		t.Cleanup(func() { _ = cmd.Process.Kill() })
-	}
-	for i, k := range kids {
-		if line, ok := scanLine(k.next); !ok || line != "ready" {
-			t.Fatalf("child %d: %q instead of ready", i, line)
+	for i, out := range outs {
+		if !out.Scan() || out.Text() != "ready" {
+			t.Fatalf("child %d: %q instead of ready", i, out.Text())
 		}
 	}
 	if err := os.WriteFile(goFile, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	keys := make([]string, fetchers)
-	for i, k := range kids {
-		keys[i], _ = scanLine(k.next)
-		if err := k.wait(); err != nil {
+	for i, out := range outs {
+		if out.Scan() {
+			keys[i] = out.Text()
+		}
+		if err := cmds[i].Wait(); err != nil {
 			t.Errorf("child %d: %v", i, err)
 		}
 	}
@@ -85,15 +83,6 @@ func TestConcurrentFetchProcesses(t *testing.T) {
 		t.Errorf("%d refreshes (by pids %q), want 1", n, count)
 	}
 	checkSameKeys(t, keys)
-}
-
-func scanLine(next func() (string, bool)) (string, bool) {
-	_, ok := next()
-	if !ok {
-		return "", false
-	}
-	line, _ := next()
-	return line, true
 }
 
 func checkSameKeys(t *testing.T, keys []string) {

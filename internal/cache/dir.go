@@ -16,7 +16,7 @@ func Dir(env func(string) string) (string, error) {
 		return filepath.Join(x, "awsfed"), nil
 	}
 	if runtime.GOOS == "windows" {
-		if l := env("LocalAppData"); l != "" && filepath.IsAbs(l) {
+		if l := env("LOCALAPPDATA"); l != "" && filepath.IsAbs(l) {
 			return filepath.Join(l, "awsfed"), nil
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -44,11 +45,14 @@ func runChild(role string) int {
 // line to the count file, and prints the access key it got.
 func childFetch(dir, goFile, countFile string) error {
 	fmt.Println("ready")
-	for {
+	// A parent that died must not leave children polling forever.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(time.Millisecond) {
 		if _, err := os.Stat(goFile); err == nil {
 			break
 		}
-		time.Sleep(time.Millisecond)
+		if time.Now().After(deadline) {
+			return errors.New("no go file after a minute")
+		}
 	}
 	c := &Cache{Dir: dir}
 	e, _, err := c.Fetch(context.Background(), "shared", "Admin", time.Minute, func(context.Context) (*Entry, error) {
@@ -89,6 +93,8 @@ func startChild(t *testing.T, env ...string) (*exec.Cmd, *bufio.Scanner) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Kill only this child, and only if the test ends before it did.
+	t.Cleanup(func() { _ = cmd.Process.Kill() })
 	return cmd, bufio.NewScanner(out)
 }
 

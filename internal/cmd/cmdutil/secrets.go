@@ -13,6 +13,12 @@ import (
 	"github.com/awsfed/awsfed/internal/provider"
 )
 
+// SecretEnv names the environment variables that carry awsfed's secrets;
+// commands awsfed runs must not inherit them.
+func SecretEnv() []string {
+	return []string{"AWSFED_PASSWORD", "AWSFED_MFA_CODE", "AWSFED_KEYRING_PASSPHRASE", "AWSFED_ONELOGIN_CLIENT_SECRET"}
+}
+
 // secrets decides where the password comes from (stdin, AWSFED_PASSWORD,
 // the keyring, the terminal, in that order) and keeps the keyring in step
 // with what the IdP said of it.
@@ -25,6 +31,11 @@ type secrets struct {
 	useKeyring bool    // --store-password or store_password = true
 	store      bool    // --store-password or store_password = true: save after success
 	ring       *keyring.Store
+
+	// remember, when set, records store_password = true in the [idp]
+	// section, so that later refreshes (credential-process, exec) look in
+	// the keyring too.
+	remember func(ctx context.Context) error
 
 	typed       string // what the user typed at the terminal, to store on success
 	fromKeyring bool   // the password given to the IdP came from the keyring
@@ -149,6 +160,11 @@ func (s *secrets) finish(ctx context.Context, err error) error {
 			fmt.Fprintf(s.f.IO.ErrOut, "Signed in, but the password was not stored: %v\n", rerr)
 		} else {
 			fmt.Fprintf(s.f.IO.ErrOut, "Password stored in the %s keyring.\n", s.ring.Backend())
+			if s.remember != nil {
+				if rerr := s.remember(ctx); rerr != nil {
+					fmt.Fprintf(s.f.IO.ErrOut, "Could not set store_password = true in the configuration: %v\n", rerr)
+				}
+			}
 		}
 	}
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/httpx"
 	"github.com/awsfed/awsfed/internal/provider"
+	"github.com/awsfed/awsfed/internal/provider/onelogin"
 	"github.com/awsfed/awsfed/internal/signin"
 	"github.com/awsfed/awsfed/internal/sts"
 )
@@ -69,6 +70,16 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 	if err != nil {
 		return nil, err
 	}
+	if _, ok := file.IdPs[l.IdPName]; ok && lf.StorePassword && !isTrue(l.Settings["store_password"]) {
+		sec.remember = func(ctx context.Context) error {
+			idp := &config.IdP{Name: l.IdPName, Settings: map[string]string{"store_password": "true"}}
+			if err := config.Save(ctx, cfgPath, idp, nil); err != nil {
+				return err
+			}
+			fmt.Fprintf(f.IO.ErrOut, "Set store_password = true in [idp %s] of %s: credential-process and exec will use the stored password too.\n", l.IdPName, cfgPath)
+			return nil
+		}
+	}
 
 	debug := f.Debug()
 	idpHTTP, err := httpx.NewClient(httpx.Options{Timeout: lf.Timeout, CAFile: l.Settings["ca_file"], CookieJar: true, Debug: debug})
@@ -106,7 +117,7 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 // instead of the configuration file.
 func settingsFromEnv(f *factory.Factory, l *config.Login) {
 	if l.Provider == "onelogin" && l.Settings["client_secret"] == "" {
-		if v := f.Getenv("AWSFED_ONELOGIN_CLIENT_SECRET"); v != "" {
+		if v := f.Getenv(onelogin.EnvClientSecret); v != "" {
 			l.Settings["client_secret"] = v
 		}
 	}

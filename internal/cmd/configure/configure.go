@@ -6,6 +6,7 @@
 package configure
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/awsfed/awsfed/internal/cmd/factory"
+	"github.com/awsfed/awsfed/internal/cmd/setupprofile"
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
@@ -36,6 +38,7 @@ type Options struct {
 	STSEndpoint  string
 	NoInput      bool
 	SetValues    []string // --set KEY=VALUE: provider settings of the [idp] section
+	NoProfile    bool     // do not write the AWS profile's credential_process
 
 	// Set records which flags the user typed, so that flag defaults do not
 	// overwrite what the file already says.
@@ -80,6 +83,7 @@ are kept as they are.`,
 	fl.StringVar(&opts.DurationText, "duration", "", "session length, e.g. 1h or 12h")
 	fl.StringVar(&opts.STSEndpoint, "sts-endpoint", "", "STS endpoint URL")
 	fl.StringArrayVar(&opts.SetValues, "set", nil, "KEY=VALUE: a provider setting of the [idp] section, e.g. --set workflow_id=… (repeatable)")
+	fl.BoolVar(&opts.NoProfile, "no-profile", false, "do not point the AWS profile's credential_process at awsfed (see awsfed setup-profile)")
 	fl.BoolVar(&opts.NoInput, "no-input", false, "never ask; write what the flags say")
 	return cmd
 }
@@ -128,7 +132,18 @@ func Run(ctx context.Context, opts *Options) error {
 	if err := config.Save(ctx, path, v.idp, v.acct); err != nil {
 		return err
 	}
-	return printWritten(f, path, v.idp.Name, v.acct.Name)
+	if err := printWritten(f, path, v.idp.Name, v.acct.Name); err != nil {
+		return err
+	}
+	if opts.NoProfile {
+		return nil
+	}
+	bin, err := setupprofile.Executable()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(f.IO.ErrOut)
+	return setupprofile.Write(ctx, f, setupprofile.Profile{Name: cmp.Or(v.acct.Profile, v.acct.Name), Account: v.acct.Name, Region: v.acct.Region, Binary: bin})
 }
 
 // values are the sections to write, as far as they are known.

@@ -33,7 +33,8 @@ func newEnv(t *testing.T) *env {
 func (e *env) run(p prompt.Prompter, build func(*factory.Factory) *cobra.Command, args ...string) (error, string, string) {
 	e.t.Helper()
 	io, _, out, errOut := iostreams.Test()
-	vars := map[string]string{"AWSFED_CONFIG": e.path}
+	dir := filepath.Dir(e.path)
+	vars := map[string]string{"AWSFED_CONFIG": e.path, "AWS_CONFIG_FILE": filepath.Join(dir, "aws-config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "aws-credentials")}
 	f := &factory.Factory{IO: io, Env: func(k string) string { return vars[k] }, Prompt: p, Providers: all.Registry(), Now: time.Now}
 	cmd := build(f)
 	cmd.SetArgs(args)
@@ -74,7 +75,11 @@ func TestFlagsOnly(t *testing.T) {
 	if acct == nil || acct.IdP != "corp" || acct.RoleARN != "Dev" || acct.Region != "eu-west-1" || acct.Duration != 8*time.Hour || acct.Profile != "" {
 		t.Errorf("account %+v", acct)
 	}
-	for _, want := range []string{"Wrote " + e.path + ":\n", "[idp corp]\n", "url = https://idp.example/sso\n", "[account dev]\n", "duration = 8h\n", "Next: awsfed login dev\n"} {
+	awsConfig, err := os.ReadFile(filepath.Join(filepath.Dir(e.path), "aws-config"))
+	if err != nil || !strings.Contains(string(awsConfig), "[profile dev]\ncredential_process = ") || !strings.Contains(string(awsConfig), " credential-process dev\nregion = eu-west-1\n") {
+		t.Errorf("AWS config file: %v\n%s", err, awsConfig)
+	}
+	for _, want := range []string{"Wrote " + e.path + ":\n", "[idp corp]\n", "url = https://idp.example/sso\n", "[account dev]\n", "duration = 8h\n", "Next: awsfed login dev\n", `Profile "dev" in `, " credential-process dev\n"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/awsfed/awsfed/internal/awsfiles"
 	"github.com/awsfed/awsfed/internal/childproc"
 	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
@@ -86,7 +87,8 @@ func Run(ctx context.Context, opts *Options) error {
 	if region := s.Login.Region; region != "" {
 		set["AWS_REGION"], set["AWS_DEFAULT_REGION"] = region, region
 	}
-	unset := credserver.ConflictingEnv()
+	// awsfed's own secrets are for awsfed, not for the child.
+	unset := append(credserver.ConflictingEnv(), cmdutil.SecretEnv()...)
 	if opts.NoServer {
 		set["AWS_ACCESS_KEY_ID"] = e.AccessKeyID
 		set["AWS_SECRET_ACCESS_KEY"] = e.SecretAccessKey
@@ -114,6 +116,9 @@ func Run(ctx context.Context, opts *Options) error {
 			k, v, _ := strings.Cut(kv, "=")
 			set[k] = v
 		}
+		if err := unshadow(f, set); err != nil {
+			return err
+		}
 	}
 	env := childproc.Env(os.Environ(), set, unset)
 	code, err := childproc.Run(ctx, opts.Argv, env, f.IO.In, f.IO.Out, f.IO.ErrOut)
@@ -126,6 +131,41 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	if code != 0 {
 		return &cmdutil.ExitError{Code: code}
+	}
+	return nil
+}
+
+// unshadow keeps a [default] profile from winning over the endpoint: AWS
+// SDKs read the default profile's keys before they ask a container
+// endpoint. Keys in the credentials file are hidden from the child; what
+// the config file's [default] would do is only warned about, since the
+// child may need the rest of that file.
+func unshadow(f *factory.Factory, set map[string]string) error {
+	credPath, err := awsfiles.CredentialsPath(f.Getenv)
+	if err != nil {
+		return err
+	}
+	k, found, err := awsfiles.ReadCredentials(credPath, "default")
+	if err != nil {
+		return err
+	}
+	if found && k.AccessKeyID != "" {
+		set["AWS_SHARED_CREDENTIALS_FILE"] = os.DevNull
+		fmt.Fprintf(f.IO.ErrOut, "awsfed: [default] in %s holds keys that AWS tools would use first; the command sees no credentials file.\n", credPath)
+	}
+	cfgPath, err := awsfiles.ConfigPath(f.Getenv)
+	if err != nil {
+		return err
+	}
+	m, _, err := awsfiles.ReadConfigProfile(cfgPath, "default")
+	if err != nil {
+		return err
+	}
+	for _, key := range []string{"credential_process", "aws_access_key_id", "role_arn", "sso_session", "sso_start_url", "web_identity_token_file"} {
+		if m[key] != "" {
+			fmt.Fprintf(f.IO.ErrOut, "awsfed: warning: [default] in %s sets %s, which AWS tools use before awsfed's endpoint.\n", cfgPath, key)
+			break
+		}
 	}
 	return nil
 }
