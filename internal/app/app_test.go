@@ -38,6 +38,13 @@ func (c *cli) run(stdin string, p prompt.Prompter, args ...string) (int, string,
 	}
 	f := &factory.Factory{
 		IO: io, Env: func(k string) string { return c.env[k] }, Prompt: p,
+		Environ: func() []string {
+			var out []string
+			for k, v := range c.env {
+				out = append(out, k+"="+v)
+			}
+			return out
+		},
 		Providers: all.Registry(), Now: time.Now, Version: "test",
 	}
 	code := Run(context.Background(), f, args)

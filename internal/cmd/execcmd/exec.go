@@ -120,7 +120,7 @@ func Run(ctx context.Context, opts *Options) error {
 			return err
 		}
 	}
-	env := childproc.Env(os.Environ(), set, unset)
+	env := childproc.Env(f.Environment(), set, unset)
 	code, err := childproc.Run(ctx, opts.Argv, env, f.IO.In, f.IO.Out, f.IO.ErrOut)
 	var start *childproc.StartError
 	if errors.As(err, &start) {

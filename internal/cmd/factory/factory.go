@@ -15,8 +15,11 @@ import (
 
 // Factory is shared by all commands of one run.
 type Factory struct {
-	IO        *iostreams.IOStreams
-	Env       func(string) string
+	IO  *iostreams.IOStreams
+	Env func(string) string
+	// Environ lists the whole environment, for commands awsfed runs
+	// (nil = the process's).
+	Environ   func() []string
 	Prompt    prompt.Prompter
 	Providers provider.Registry
 	Now       func() time.Time
@@ -40,4 +43,12 @@ func (f *Factory) Getenv(key string) string {
 		return os.Getenv(key)
 	}
 	return f.Env(key)
+}
+
+// Environment returns the whole environment, defaulting to the process's.
+func (f *Factory) Environment() []string {
+	if f.Environ == nil {
+		return os.Environ()
+	}
+	return f.Environ()
 }
