@@ -1,11 +1,12 @@
 package awsfiles
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/awsfed/awsfed/internal/userdir"
 )
 
 // CredentialsPath is where the AWS CLI looks for credentials:
@@ -28,7 +29,7 @@ func awsPath(env func(string) string, variable, name string) (string, error) {
 		}
 		return p, nil
 	}
-	home, err := homeDir(env)
+	home, err := userdir.Home(env)
 	if err != nil {
 		return "", err
 	}
@@ -39,23 +40,9 @@ func expandHome(env func(string) string, p string) (string, error) {
 	if p != "~" && !strings.HasPrefix(p, "~/") && !strings.HasPrefix(p, "~"+string(os.PathSeparator)) {
 		return p, nil
 	}
-	home, err := homeDir(env)
+	home, err := userdir.Home(env)
 	if err != nil {
 		return "", err
 	}
 	return filepath.Join(home, p[1:]), nil
-}
-
-func homeDir(env func(string) string) (string, error) {
-	if h := env("HOME"); h != "" {
-		return h, nil
-	}
-	h, err := os.UserHomeDir()
-	if err != nil {
-		return "", fmt.Errorf("find the home directory: %w", err)
-	}
-	if h == "" {
-		return "", errors.New("find the home directory: it is not set")
-	}
-	return h, nil
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/awsfed/awsfed/internal/inifile"
+	"github.com/awsfed/awsfed/internal/userdir"
 )
 
 // IdP is one [idp NAME] section.
@@ -77,18 +78,11 @@ func Path(env func(string) string) (string, error) {
 	if p := env("AWSFED_CONFIG"); p != "" {
 		return p, nil
 	}
-	if x := env("XDG_CONFIG_HOME"); x != "" {
-		return filepath.Join(x, "awsfed", "config"), nil
+	dir, err := userdir.XDG(env, "XDG_CONFIG_HOME", ".config")
+	if err != nil {
+		return "", fmt.Errorf("cannot find the configuration file: no home directory (set AWSFED_CONFIG)")
 	}
-	home := env("HOME")
-	if home == "" {
-		h, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("cannot find the configuration file: no home directory (set AWSFED_CONFIG)")
-		}
-		home = h
-	}
-	return filepath.Join(home, ".config", "awsfed", "config"), nil
+	return filepath.Join(dir, "awsfed", "config"), nil
 }
 
 // Load reads and parses the file at path; a missing file is not an error.
@@ -237,4 +231,13 @@ func listOrNone(names []string) string {
 		return "none"
 	}
 	return strings.Join(names, ", ")
+}
+
+// LoadDefault loads the file Path names (file.Path says which it was).
+func LoadDefault(env func(string) string) (*File, error) {
+	path, err := Path(env)
+	if err != nil {
+		return nil, err
+	}
+	return Load(path)
 }

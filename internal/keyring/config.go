@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"time"
+
+	"github.com/awsfed/awsfed/internal/userdir"
 )
 
 // Backend names, as the user spells them in the configuration.
@@ -86,13 +88,9 @@ func (c Config) fileDir() (string, error) {
 	if c.FileDir != "" {
 		return c.FileDir, nil
 	}
-	data := c.env("XDG_DATA_HOME")
-	if data == "" || !filepath.IsAbs(data) { // the XDG spec says to ignore relative paths
-		home, err := c.home()
-		if err != nil {
-			return "", err
-		}
-		data = filepath.Join(home, ".local", "share")
+	data, err := userdir.XDG(c.env, "XDG_DATA_HOME", ".local", "share")
+	if err != nil {
+		return "", err
 	}
 	return filepath.Join(data, "awsfed", "keyring"), nil
 }

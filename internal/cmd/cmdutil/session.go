@@ -39,11 +39,7 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 	if err := lf.parseDuration(); err != nil {
 		return nil, err
 	}
-	cfgPath, err := config.Path(f.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	file, err := config.Load(cfgPath)
+	file, err := config.LoadDefault(f.Getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -73,10 +69,10 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 	if _, ok := file.IdPs[l.IdPName]; ok && lf.StorePassword && !isTrue(l.Settings["store_password"]) {
 		sec.remember = func(ctx context.Context) error {
 			idp := &config.IdP{Name: l.IdPName, Settings: map[string]string{"store_password": "true"}}
-			if err := config.Save(ctx, cfgPath, idp, nil); err != nil {
+			if err := config.Save(ctx, file.Path, idp, nil); err != nil {
 				return err
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Set store_password = true in [idp %s] of %s: credential-process and exec will use the stored password too.\n", l.IdPName, cfgPath)
+			fmt.Fprintf(f.IO.ErrOut, "Set store_password = true in [idp %s] of %s: credential-process and exec will use the stored password too.\n", l.IdPName, file.Path)
 			return nil
 		}
 	}
@@ -91,7 +87,7 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 		return nil, err
 	}
 	s := &Session{
-		F: f, Login: l, ConfigPath: cfgPath, secrets: sec,
+		F: f, Login: l, ConfigPath: file.Path, secrets: sec,
 		Cache: &cache.Cache{Dir: cacheDir, Now: f.Now},
 	}
 	s.Options = signin.Options{
@@ -210,4 +206,18 @@ func noTerminal() error {
 		What: "no password given and no terminal to ask on",
 		Hint: "pass --password-stdin (printf '%s' \"$PW\" | awsfed login ... --password-stdin), set AWSFED_PASSWORD, or store it with --store-password",
 	}
+}
+
+// AccountKeys prepares account's session and returns its keys: cached ones
+// with more than window left, else those of a new sign-in.
+func AccountKeys(ctx context.Context, f *factory.Factory, account string, lf *LoginFlags, window time.Duration, progress io.Writer) (*Session, *cache.Entry, error) {
+	s, err := Prepare(ctx, f, account, lf, progress)
+	if err != nil {
+		return nil, nil, err
+	}
+	e, _, err := s.Keys(ctx, window)
+	if err != nil {
+		return s, nil, err
+	}
+	return s, e, nil
 }

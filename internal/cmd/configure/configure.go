@@ -91,11 +91,7 @@ are kept as they are.`,
 // Run works out the sections from flags, the existing file and answers, and writes them.
 func Run(ctx context.Context, opts *Options) error {
 	f := opts.F
-	path, err := config.Path(f.Getenv)
-	if err != nil {
-		return err
-	}
-	file, err := config.Load(path)
+	file, err := config.LoadDefault(f.Getenv)
 	if err != nil {
 		return err
 	}
@@ -129,10 +125,10 @@ func Run(ctx context.Context, opts *Options) error {
 	if err := checkSettings(f, v); err != nil {
 		return err
 	}
-	if err := config.Save(ctx, path, v.idp, v.acct); err != nil {
+	if err := config.Save(ctx, file.Path, v.idp, v.acct); err != nil {
 		return err
 	}
-	if err := printWritten(f, path, v.idp.Name, v.acct.Name); err != nil {
+	if err := printWritten(f, file.Path, v.idp.Name, v.acct.Name); err != nil {
 		return err
 	}
 	if opts.NoProfile {

@@ -76,13 +76,12 @@ func Run(ctx context.Context, opts *Options) error {
 	if f.DebugOn {
 		progress = f.IO.ErrOut
 	}
-	s, err := cmdutil.Prepare(ctx, f, opts.Account, &opts.Login, progress)
+	s, e, err := cmdutil.AccountKeys(ctx, f, opts.Account, &opts.Login, opts.RefreshWindow, progress)
+	if err != nil && s != nil {
+		return explain(err, s.Login.Account)
+	}
 	if err != nil {
 		return err
-	}
-	e, _, err := s.Keys(ctx, opts.RefreshWindow)
-	if err != nil {
-		return explain(err, s.Login.Account)
 	}
 	return Print(f.IO.Out, e)
 }

@@ -58,11 +58,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if shell == "" {
 		shell = shellenv.Detect(f.Getenv)
 	}
-	s, err := cmdutil.Prepare(ctx, f, opts.Account, &opts.Login, f.IO.ErrOut)
-	if err != nil {
-		return err
-	}
-	e, _, err := s.Keys(ctx, opts.RefreshWindow)
+	s, e, err := cmdutil.AccountKeys(ctx, f, opts.Account, &opts.Login, opts.RefreshWindow, f.IO.ErrOut)
 	if err != nil {
 		return err
 	}

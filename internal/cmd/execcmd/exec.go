@@ -73,13 +73,9 @@ its exit code.`,
 // Run signs in if needed, then runs the command.
 func Run(ctx context.Context, opts *Options) error {
 	f := opts.F
-	s, err := cmdutil.Prepare(ctx, f, opts.Account, &opts.Login, f.IO.ErrOut)
-	if err != nil {
-		return err
-	}
 	// The keys are fetched before the child starts, so that a password or
 	// MFA prompt does not interleave with the child's own output.
-	e, _, err := s.Keys(ctx, opts.RefreshWindow)
+	s, e, err := cmdutil.AccountKeys(ctx, f, opts.Account, &opts.Login, opts.RefreshWindow, f.IO.ErrOut)
 	if err != nil {
 		return err
 	}

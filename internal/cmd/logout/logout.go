@@ -46,11 +46,7 @@ func NewCmd(f *factory.Factory) *cobra.Command {
 // Run forgets what it is asked to.
 func Run(ctx context.Context, opts *Options) error {
 	f := opts.F
-	cfgPath, err := config.Path(f.Getenv)
-	if err != nil {
-		return err
-	}
-	file, err := config.Load(cfgPath)
+	file, err := config.LoadDefault(f.Getenv)
 	if err != nil {
 		return err
 	}

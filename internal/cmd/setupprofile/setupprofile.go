@@ -60,18 +60,14 @@ finds there; long-term keys are left alone with a warning.`,
 // Run writes the profile.
 func Run(ctx context.Context, opts *Options) error {
 	f := opts.F
-	cfgPath, err := config.Path(f.Getenv)
-	if err != nil {
-		return err
-	}
-	file, err := config.Load(cfgPath)
+	file, err := config.LoadDefault(f.Getenv)
 	if err != nil {
 		return err
 	}
 	acct, ok := file.Accounts[opts.Account]
 	if !ok {
 		return &config.ResolveError{
-			Msg:  fmt.Sprintf("no [account %s] in %s", opts.Account, cfgPath),
+			Msg:  fmt.Sprintf("no [account %s] in %s", opts.Account, file.Path),
 			Hint: "credential_process signs in from the configuration alone: run awsfed configure first",
 		}
 	}

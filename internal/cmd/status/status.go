@@ -83,11 +83,7 @@ func Run(ctx context.Context, f *factory.Factory, asJSON bool) error {
 // Rows joins the configured accounts with the cached keys: every account
 // appears, with each role it holds keys for, or once with none.
 func Rows(f *factory.Factory) ([]Row, error) {
-	cfgPath, err := config.Path(f.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	file, err := config.Load(cfgPath)
+	file, err := config.LoadDefault(f.Getenv)
 	if err != nil {
 		return nil, err
 	}

@@ -151,19 +151,7 @@ func humanWait(d time.Duration) string {
 // oneLine makes OneLogin's text fit an error message: first line, at most
 // 200 characters, and never a secret of this login even if echoed.
 func (f *flow) oneLine(s string) string {
-	for _, secret := range f.secrets {
-		if secret != "" {
-			s = strings.ReplaceAll(s, secret, "***")
-		}
-	}
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = strings.TrimSpace(s[:i])
-	}
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "…"
-	}
-	return s
+	return provider.OneLine(s, f.secrets...)
 }
 
 // olHint is the advice for an answer the provider does not understand.

@@ -71,18 +71,7 @@ type Provider struct {
 
 // New returns the OneLogin provider.
 func New() provider.Provider {
-	return &Provider{now: time.Now, sleep: sleepCtx, pushFirst: pushFirstPoll, pushMax: pushMaxPoll}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return &Provider{now: time.Now, sleep: provider.Sleep, pushFirst: pushFirstPoll, pushMax: pushMaxPoll}
 }
 
 // config is the [idp NAME] section, checked.

@@ -224,7 +224,7 @@ func TestPushCancelled(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	// Real sleeps, so that the cancellation lands mid-wait.
-	p := &Provider{now: time.Now, sleep: sleepCtx, pushFirst: time.Second, pushMax: time.Second}
+	p := &Provider{now: time.Now, sleep: provider.Sleep, pushFirst: time.Second, pushMax: time.Second}
 	_, err := p.Assertion(ctx, l.in)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("error %v, want the context's", err)
@@ -236,7 +236,7 @@ func TestPushRealTime(t *testing.T) {
 	pd.PushApproveAfter = 3
 	e := newEnv(t, onelogintest.Options{}, pd)
 	l := e.input()
-	p := &Provider{now: time.Now, sleep: sleepCtx, pushFirst: 5 * time.Millisecond, pushMax: 10 * time.Millisecond}
+	p := &Provider{now: time.Now, sleep: provider.Sleep, pushFirst: 5 * time.Millisecond, pushMax: 10 * time.Millisecond}
 	start := time.Now()
 	if _, err := p.Assertion(t.Context(), l.in); err != nil {
 		t.Fatal(err)

@@ -170,15 +170,5 @@ func (f *flow) result(ctx context.Context, exec *url.URL, state string) (string,
 // oneLine makes broker text fit an error message: first line, at most
 // 200 characters, and never the password even if the workflow echoed it.
 func (f *flow) oneLine(s string) string {
-	if f.password != "" {
-		s = strings.ReplaceAll(s, f.password, "***")
-	}
-	s = strings.TrimSpace(s)
-	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
-		s = strings.TrimSpace(s[:i])
-	}
-	if r := []rune(s); len(r) > 200 {
-		s = string(r[:200]) + "…"
-	}
-	return s
+	return provider.OneLine(s, f.password)
 }

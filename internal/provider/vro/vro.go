@@ -42,18 +42,7 @@ type Provider struct {
 }
 
 // New returns the vRO provider.
-func New() provider.Provider { return &Provider{sleep: sleepCtx, now: time.Now} }
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
+func New() provider.Provider { return &Provider{sleep: provider.Sleep, now: time.Now} }
 
 // config is the [idp NAME] section, checked.
 type config struct {
