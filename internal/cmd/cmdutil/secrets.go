@@ -37,6 +37,10 @@ type secrets struct {
 	// the keyring too.
 	remember func(ctx context.Context) error
 
+	// label is the password prompt; a sign-in started by another tool
+	// (credential-process, exec's endpoint) says who is asking and why.
+	label string
+
 	typed       string // what the user typed at the terminal, to store on success
 	fromKeyring bool   // the password given to the IdP came from the keyring
 }
@@ -125,7 +129,11 @@ func (s *secrets) password(ctx context.Context, p prompt.Prompter) (string, erro
 			s.f.Debug().Printf("keyring: %v", err)
 		}
 	}
-	pw, err := p.Password(ctx, "Password")
+	label := s.label
+	if label == "" {
+		label = "Password"
+	}
+	pw, err := p.Password(ctx, label)
 	if errors.Is(err, prompt.ErrNoTerminal) {
 		return "", noTerminal()
 	}

@@ -119,6 +119,13 @@ func settingsFromEnv(f *factory.Factory, l *config.Login) {
 	}
 }
 
+// Unattended marks a sign-in that another program started (an AWS tool
+// running credential-process, an SDK asking exec's endpoint): questions on
+// the terminal then say that awsfed asks, for which account and user.
+func (s *Session) Unattended() {
+	s.secrets.label = fmt.Sprintf("awsfed: the keys of %s need a new sign-in. Password of %s at %s", s.Login.Account, s.Login.Username, s.Login.IdPName)
+}
+
 // SetUsername changes the IdP username (login asks for it at a terminal).
 func (s *Session) SetUsername(u string) {
 	s.Login.Username = u
@@ -210,10 +217,14 @@ func noTerminal() error {
 
 // AccountKeys prepares account's session and returns its keys: cached ones
 // with more than window left, else those of a new sign-in.
-func AccountKeys(ctx context.Context, f *factory.Factory, account string, lf *LoginFlags, window time.Duration, progress io.Writer) (*Session, *cache.Entry, error) {
+// unattended marks a sign-in another program started (see Unattended).
+func AccountKeys(ctx context.Context, f *factory.Factory, account string, lf *LoginFlags, window time.Duration, progress io.Writer, unattended bool) (*Session, *cache.Entry, error) {
 	s, err := Prepare(ctx, f, account, lf, progress)
 	if err != nil {
 		return nil, nil, err
+	}
+	if unattended {
+		s.Unattended()
 	}
 	e, _, err := s.Keys(ctx, window)
 	if err != nil {

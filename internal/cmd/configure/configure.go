@@ -131,15 +131,18 @@ func Run(ctx context.Context, opts *Options) error {
 	if err := printWritten(f, file.Path, v.idp.Name, v.acct.Name); err != nil {
 		return err
 	}
-	if opts.NoProfile {
-		return nil
+	if !opts.NoProfile {
+		bin, err := setupprofile.Executable()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(f.IO.ErrOut)
+		if err := setupprofile.Write(ctx, f, setupprofile.Profile{Name: cmp.Or(v.acct.Profile, v.acct.Name), Account: v.acct.Name, Region: v.acct.Region, Binary: bin}); err != nil {
+			return err
+		}
 	}
-	bin, err := setupprofile.Executable()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(f.IO.ErrOut)
-	return setupprofile.Write(ctx, f, setupprofile.Profile{Name: cmp.Or(v.acct.Profile, v.acct.Name), Account: v.acct.Name, Region: v.acct.Region, Binary: bin})
+	fmt.Fprintf(f.IO.ErrOut, "\nNext: awsfed login %s\n", quoteArg(v.acct.Name))
+	return nil
 }
 
 // values are the sections to write, as far as they are known.

@@ -76,7 +76,6 @@ func printWritten(f *factory.Factory, path, idpName, accountName string) error {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nNext: awsfed login %s\n", quoteArg(accountName))
 	return nil
 }
 

@@ -76,7 +76,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if f.DebugOn {
 		progress = f.IO.ErrOut
 	}
-	s, e, err := cmdutil.AccountKeys(ctx, f, opts.Account, &opts.Login, opts.RefreshWindow, progress)
+	s, e, err := cmdutil.AccountKeys(ctx, f, opts.Account, &opts.Login, opts.RefreshWindow, progress, true)
 	if err != nil && s != nil {
 		return explain(err, s.Login.Account)
 	}

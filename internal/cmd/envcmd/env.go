@@ -58,7 +58,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if shell == "" {
 		shell = shellenv.Detect(f.Getenv)
 	}
-	s, e, err := cmdutil.AccountKeys(ctx, f, opts.Account, &opts.Login, opts.RefreshWindow, f.IO.ErrOut)
+	s, e, err := cmdutil.AccountKeys(ctx, f, opts.Account, &opts.Login, opts.RefreshWindow, f.IO.ErrOut, false)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func Run(ctx context.Context, opts *Options) error {
 	f := opts.F
 	// The keys are fetched before the child starts, so that a password or
 	// MFA prompt does not interleave with the child's own output.
-	s, e, err := cmdutil.AccountKeys(ctx, f, opts.Account, &opts.Login, opts.RefreshWindow, f.IO.ErrOut)
+	s, e, err := cmdutil.AccountKeys(ctx, f, opts.Account, &opts.Login, opts.RefreshWindow, f.IO.ErrOut, false)
 	if err != nil {
 		return err
 	}
@@ -95,6 +95,8 @@ func Run(ctx context.Context, opts *Options) error {
 		// means, and a Terraform that is winding down still needs keys.
 		srvCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 		defer stop()
+		// Later sign-ins are started by the SDK in the child, not by the user.
+		s.Unattended()
 		srv, err := credserver.Start(srvCtx, func(ctx context.Context) (credserver.Creds, error) {
 			e, _, err := s.Keys(ctx, opts.RefreshWindow)
 			if err != nil {
