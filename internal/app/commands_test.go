@@ -229,3 +229,25 @@ func TestStoredPassword(t *testing.T) {
 		t.Errorf("the second attempt posted a password (%d IdP requests)", idp2-idp)
 	}
 }
+
+// Once a profile gets its keys through credential_process, login fills the
+// cache and leaves the credentials file alone: keys there would shadow the
+// process and, expired, break the profile.
+func TestLoginLeavesCredentialProcessProfilesAlone(t *testing.T) {
+	s := startSandbox(t, sandbox.Options{})
+	c := newCLI(t)
+	c.configured(t, s, "Dev")
+	c.mustRun(t, "", nil, "setup-profile", "dev", "--command", "/bin/awsfed")
+	_, stderr := c.mustRun(t, "demo\n", nil, "login", "dev", "--password-stdin")
+	if !strings.Contains(stderr, "gets its keys from awsfed (credential_process)") || !strings.Contains(stderr, "Testing new credentials: passed") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+	if creds := c.read(t, ".aws/credentials"); strings.Contains(creds, "[dev]") {
+		t.Errorf("login wrote [dev] into the credentials file:\n%s", creds)
+	}
+	stdout, _ := c.mustRun(t, "", nil, "credential-process", "dev")
+	parseProcessCreds(t, stdout)
+	if got := s.STSActions()["AssumeRoleWithSAML ok"]; got != 1 {
+		t.Errorf("%d sign-ins, want 1: credential-process should serve login's keys", got)
+	}
+}

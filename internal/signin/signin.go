@@ -43,6 +43,10 @@ type Options struct {
 	// Acquired, when set, sees the keys before they are written (login puts
 	// them into the cache there).
 	Acquired func(*Session) error
+	// ViaProcess says the profile gets its keys through credential_process:
+	// writing them into the credentials file would shadow it, so Publish
+	// leaves the file alone (the keys are in awsfed's cache).
+	ViaProcess bool
 
 	Err      io.Writer // human progress; never secrets
 	Debug    *debug.Logger
@@ -73,8 +77,10 @@ const MaxDuration = 12 * time.Hour
 func Run(ctx context.Context, o Options) (*Result, error) {
 	o.defaults()
 	l := o.Login
-	if err := refuseLongTermKeys(o.CredentialsFile, l.Profile); err != nil {
-		return nil, err
+	if !o.ViaProcess {
+		if err := refuseLongTermKeys(o.CredentialsFile, l.Profile); err != nil {
+			return nil, err
+		}
 	}
 	s, err := Acquire(ctx, o)
 	if err != nil {
@@ -169,6 +175,9 @@ func sessionDuration(configured, fromIdP time.Duration) time.Duration {
 func Publish(ctx context.Context, o Options, s *Session) (*Result, error) {
 	o.defaults()
 	l := o.Login
+	if o.ViaProcess {
+		return publishViaProcess(ctx, o, s)
+	}
 	if err := refuseLongTermKeys(o.CredentialsFile, l.Profile); err != nil {
 		return nil, err
 	}
@@ -192,17 +201,35 @@ func Publish(ctx context.Context, o Options, s *Session) (*Result, error) {
 	} else {
 		fmt.Fprintf(o.Err, "Use them with: aws --profile %s sts get-caller-identity   or   export AWS_PROFILE=%s\n", l.Profile, l.Profile)
 	}
+	return result, test(ctx, o, s, result)
+}
+
+// publishViaProcess tells the user where keys of a credential_process
+// profile are: in the cache the profile reads.
+func publishViaProcess(ctx context.Context, o Options, s *Session) (*Result, error) {
+	l := o.Login
+	result := &Result{Profile: l.Profile, RoleARN: s.RoleARN, Expiration: s.Expiration.UTC()}
+	exp := s.Expiration
+	fmt.Fprintf(o.Err, "\nProfile %q gets its keys from awsfed (credential_process); the new keys are cached for it.\n", l.Profile)
+	fmt.Fprintf(o.Err, "They expire at %s (local time, %s UTC); AWS tools using the profile get fresh ones by themselves.\n",
+		exp.In(o.Location).Format("2006-01-02 15:04"), exp.UTC().Format(time.RFC3339))
+	fmt.Fprintf(o.Err, "Use them with: aws --profile %s sts get-caller-identity   or   export AWS_PROFILE=%s\n", l.Profile, l.Profile)
+	return result, test(ctx, o, s, result)
+}
+
+// test checks the new keys with GetCallerIdentity unless o.SkipTest.
+func test(ctx context.Context, o Options, s *Session, result *Result) error {
 	if o.SkipTest {
-		return result, nil
+		return nil
 	}
 	id, err := o.STS.GetCallerIdentity(ctx, s.Credentials)
 	if err != nil {
 		fmt.Fprintln(o.Err, "Testing new credentials: failed")
-		return result, fmt.Errorf("testing the new credentials: %w", err)
+		return fmt.Errorf("testing the new credentials: %w", err)
 	}
 	result.CallerARN = id.ARN
 	fmt.Fprintf(o.Err, "Testing new credentials: passed (%s)\n", id.ARN)
-	return result, nil
+	return nil
 }
 
 // LongTermKeysError refuses to overwrite a profile that holds long-term keys.

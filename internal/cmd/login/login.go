@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/awsfed/awsfed/internal/awsfiles"
 	"github.com/awsfed/awsfed/internal/cache"
 	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
@@ -92,6 +94,9 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 
 	s.Options.SkipTest = opts.NoVerify
+	if s.Options.ViaProcess, err = usesCredentialProcess(f, s.Login.Profile); err != nil {
+		return err
+	}
 	var res *signin.Result
 	if e, ok := reusable(s, opts); ok {
 		fmt.Fprintf(f.IO.ErrOut, "Keys for %s from an earlier sign-in are good for %s more; not asking the IdP (--force to sign in again).\n",
@@ -133,4 +138,19 @@ func reusable(s *cmdutil.Session, opts *Options) (*cache.Entry, bool) {
 		return nil, false
 	}
 	return e, true
+}
+
+// usesCredentialProcess tells whether the AWS profile gets its keys from
+// awsfed credential-process; login must then not write keys into the
+// credentials file, where they would shadow it and, once expired, break it.
+func usesCredentialProcess(f *factory.Factory, profile string) (bool, error) {
+	path, err := awsfiles.ConfigPath(f.Getenv)
+	if err != nil {
+		return false, err
+	}
+	keys, _, err := awsfiles.ReadConfigProfile(path, profile)
+	if err != nil {
+		return false, err
+	}
+	return strings.Contains(keys["credential_process"], "credential-process"), nil
 }
