@@ -27,7 +27,8 @@ func Backends() []string {
 // DefaultTimeout bounds every backend call when Config.Timeout is zero.
 const DefaultTimeout = 3 * time.Second
 
-// serviceName names awsfed in the keychain, wincred and pass.
+// serviceName names awsfed in every backend: the keychain service, the
+// wincred target prefix, the pass folder, the Secret Service attribute.
 const serviceName = "awsfed"
 
 // Config chooses and tunes a backend. The zero value picks a backend
@@ -50,11 +51,14 @@ type Config struct {
 	Passphrase func(ctx context.Context) (string, error)
 	// Timeout bounds every backend call; default DefaultTimeout. A human
 	// answering an unlock dialog needs longer than the default: a caller
-	// that expects one may raise it.
+	// that expects one may raise it. For the file backend it bounds the
+	// file-system work (reads, the lock, the write), not the passphrase
+	// question nor the scrypt work.
 	Timeout time.Duration
 	// Env reads the environment for awsfed's own decisions (which backend,
-	// default directories); default os.Getenv. The backends' helpers (gpg,
-	// pass, D-Bus) still see the real process environment.
+	// default directories, the D-Bus session address); default os.Getenv.
+	// The helper programs (pass, gpg, security) still see the real process
+	// environment.
 	Env func(string) string
 }
 

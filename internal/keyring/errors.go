@@ -17,8 +17,8 @@ var ErrTimeout = errors.New("no answer in time")
 
 // Error is a failure of one backend call. It never holds a secret: the
 // causes it carries (exit statuses, D-Bus and file-system errors) hold none,
-// and causes that could quote stored data (JSON and decryption errors) are
-// replaced by our own words.
+// decryption errors, which could quote stored bytes, are replaced by our own
+// words, and a helper program's stderr is cut to its first line.
 type Error struct {
 	Backend string // "file", "pass", "secret-service", "keychain", "wincred"
 	Op      string // what was being done, e.g. "read corp/alice"

@@ -7,29 +7,35 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
-	"github.com/99designs/keyring"
-
+	"github.com/awsfed/awsfed/internal/lockedfile"
 	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
 )
 
 const passphraseHint = "set AWSFED_KEYRING_PASSPHRASE or run in a terminal"
 
-// fileSecrets holds what the file backend needs beyond the 99designs one:
-// the directory whose modes we keep strict, and the passphrase, asked once
-// and only when an entry must be encrypted or decrypted.
-type fileSecrets struct {
-	dir string
-	ask func(ctx context.Context) (string, error)
+// fileBackend keeps one age-encrypted file per key in a directory (0700,
+// files 0600). Only its file-system work runs under the time limit: asking
+// for the passphrase waits on a person, and scrypt on the CPU, neither of
+// which is a hang to cut short.
+type fileBackend struct {
+	dir  string
+	logN int // scrypt cost of new entries; tests lower it
+	ask  func(ctx context.Context) (string, error)
 
 	mu   sync.Mutex
 	pass string // "" until asked successfully
+	// proven is set once the passphrase opened an entry, or there was none:
+	// later Sets need not check it again.
+	proven bool
 }
 
-// passphrase runs in the caller's goroutine, outside the time limit: a
-// person typing at a prompt needs longer than a backend call may take.
-func (f *fileSecrets) passphrase(ctx context.Context) (string, error) {
+func (f *fileBackend) path(key string) string { return filepath.Join(f.dir, entryName(key)) }
+
+// passphrase asks once per Store, in the caller's goroutine.
+func (f *fileBackend) passphrase(ctx context.Context) (string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.pass != "" {
@@ -52,107 +58,151 @@ func (f *fileSecrets) passphrase(ctx context.Context) (string, error) {
 	return p, nil
 }
 
-// current is the 99designs FilePasswordFunc. It only hands over the
-// passphrase already obtained by passphrase, so that the backend never
-// reads stdin or writes to the terminal itself.
-func (f *fileSecrets) current(string) (string, error) {
+func (f *fileBackend) isProven() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.pass == "" {
-		return "", errors.New("no passphrase yet")
-	}
-	return f.pass, nil
+	return f.proven
+}
+
+func (f *fileBackend) prove() {
+	f.mu.Lock()
+	f.proven = true
+	f.mu.Unlock()
 }
 
 func (s *Store) fileGet(ctx context.Context, key string) (string, error) {
 	op := "read " + key
-	// The metadata look-up only stats the file: a missing entry needs no
-	// passphrase.
-	err := s.g.do(ctx, op, func(kr keyring.Keyring) error {
-		_, err := kr.GetMetadata(key)
+	var data []byte
+	// A missing entry needs no passphrase.
+	err := s.g.do(ctx, op, func(context.Context, backend) error {
+		var err error
+		data, err = os.ReadFile(s.file.path(key))
+		if errors.Is(err, fs.ErrNotExist) {
+			return ErrNotFound
+		}
 		return err
 	})
 	if err != nil {
 		return "", s.fail(op, err)
 	}
-	if _, err := s.file.passphrase(ctx); err != nil {
+	pass, err := s.file.passphrase(ctx)
+	if err != nil {
 		return "", err
 	}
-	var item keyring.Item
-	err = s.g.do(ctx, op, func(kr keyring.Keyring) error {
-		var err error
-		item, err = kr.Get(key)
-		return err
-	})
+	secret, err := unseal(data, pass)
 	if err != nil {
-		return "", s.fileFail(op, err)
+		return "", s.badPassphrase(op)
 	}
-	return string(item.Data), nil
+	s.file.prove()
+	return secret, nil
 }
 
 func (s *Store) fileSet(ctx context.Context, key, secret string) error {
 	op := "store " + key
-	if _, err := s.file.passphrase(ctx); err != nil {
-		return err
-	}
-	err := s.g.do(ctx, op, func(kr keyring.Keyring) error {
-		if err := samePassphrase(kr); err != nil {
-			return err
-		}
-		if err := kr.Set(newItem(key, secret)); err != nil {
-			return err
-		}
-		return tightenModes(s.file.dir)
-	})
-	return s.fileFail(op, err)
-}
-
-// samePassphrase refuses a passphrase that opens none of the entries already
-// stored, so that one directory never mixes passphrases and a typo at the
-// prompt does not lock the user out of the other entries.
-func samePassphrase(kr keyring.Keyring) error {
-	keys, err := kr.Keys()
+	pass, err := s.file.passphrase(ctx)
 	if err != nil {
 		return err
 	}
-	var last error
-	for _, k := range keys {
-		_, err := kr.Get(k)
-		if err == nil {
-			return nil
+	if !s.file.isProven() {
+		if err := s.checkPassphrase(ctx, op, pass); err != nil {
+			return err
 		}
-		last = err
 	}
-	if last == nil {
-		return nil
+	sealed, err := seal(secret, pass, s.file.logN)
+	if err != nil {
+		return &Error{Backend: BackendFile, Op: op, Err: err}
 	}
-	var pathErr *fs.PathError
-	if errors.As(last, &pathErr) {
-		return last
-	}
-	return ErrBadPassphrase
+	return s.fail(op, s.g.do(ctx, op, func(ctx context.Context, _ backend) error {
+		return s.file.locked(ctx, s.g.limit, func() error {
+			if err := lockedfile.WriteAtomic(s.file.path(key), sealed, nil); err != nil {
+				return err
+			}
+			return tightenModes(s.file.dir)
+		})
+	}))
 }
 
-// fileFail is fail for the file backend: any error that is not about the
-// file system means decryption failed. The decrypter's own words are
-// dropped (they could quote decrypted bytes).
-func (s *Store) fileFail(op string, err error) error {
-	if err == nil {
-		return nil
+func (s *Store) fileRemove(ctx context.Context, key string) error {
+	op := "remove " + key
+	return s.fail(op, s.g.do(ctx, op, func(ctx context.Context, _ backend) error {
+		return s.file.locked(ctx, s.g.limit, func() error {
+			err := os.Remove(s.file.path(key))
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		})
+	}))
+}
+
+// locked runs f holding the directory's lock, so that two awsfed processes
+// storing at once both land and a Remove does not race a Set.
+func (f *fileBackend) locked(ctx context.Context, limit time.Duration, do func() error) error {
+	if err := os.MkdirAll(f.dir, 0o700); err != nil {
+		return err
 	}
-	var e *Error
-	var pathErr *fs.PathError
-	switch {
-	case errors.As(err, &e), errors.Is(err, keyring.ErrKeyNotFound), errors.As(err, &pathErr):
+	l, err := lockedfile.Acquire(ctx, filepath.Join(f.dir, lockName), limit)
+	if err != nil {
+		return err
+	}
+	defer l.Release()
+	return do()
+}
+
+// checkPassphrase refuses a passphrase that opens none of the entries
+// already stored, so that one directory never mixes passphrases and a typo
+// at the prompt does not lock the user out of the other entries. It costs
+// one decryption: the first entry either opens or proves the passphrase
+// wrong; only damaged entries make it try the next.
+func (s *Store) checkPassphrase(ctx context.Context, op, pass string) error {
+	var sealed [][]byte
+	err := s.g.do(ctx, op, func(context.Context, backend) error {
+		des, err := os.ReadDir(s.file.dir)
+		if errors.Is(err, fs.ErrNotExist) { // removed since Open: nothing to check
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		for _, de := range des {
+			if !de.Type().IsRegular() || !isEntryName(de.Name()) {
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(s.file.dir, de.Name()))
+			if errors.Is(err, fs.ErrNotExist) { // removed meanwhile
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			sealed = append(sealed, data)
+		}
+		return nil
+	})
+	if err != nil {
 		return s.fail(op, err)
 	}
+	for _, data := range sealed {
+		_, err := unseal(data, pass)
+		if err == nil {
+			break
+		}
+		if errors.Is(err, errWrongPassphrase) {
+			return s.badPassphrase(op)
+		}
+	}
+	s.file.prove()
+	return nil
+}
+
+// badPassphrase drops the decrypter's words, which could quote the file.
+func (s *Store) badPassphrase(op string) error {
 	return &Error{Backend: BackendFile, Op: op, Err: ErrBadPassphrase,
 		Hint: "use the passphrase these entries were stored with (AWSFED_KEYRING_PASSPHRASE); if it is lost, remove " + s.file.dir + " and store the passwords again"}
 }
 
 // tightenModes keeps the directory 0700 and its files 0600 whatever the
-// umask or an earlier tool left: the 99designs backend sets modes only when
-// it creates a file.
+// umask or an earlier tool left.
 func tightenModes(dir string) error {
 	if err := os.Chmod(dir, 0o700); err != nil {
 		return err
@@ -166,11 +216,14 @@ func tightenModes(dir string) error {
 			continue
 		}
 		info, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) { // a temp file renamed meanwhile
+			continue
+		}
 		if err != nil {
 			return err
 		}
 		if info.Mode().Perm()&0o077 != 0 {
-			if err := os.Chmod(filepath.Join(dir, e.Name()), 0o600); err != nil {
+			if err := os.Chmod(filepath.Join(dir, e.Name()), 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return err
 			}
 		}
@@ -196,18 +249,8 @@ func openFile(cfg Config) (*Store, error) {
 	if err := tightenModes(dir); err != nil {
 		return nil, &Error{Backend: BackendFile, Op: "protect " + dir, Err: err, Hint: hintFor(BackendFile)}
 	}
-	f := &fileSecrets{dir: dir, ask: cfg.Passphrase}
-	kr, err := keyring.Open(keyring.Config{
-		AllowedBackends:  []keyring.BackendType{keyring.FileBackend},
-		ServiceName:      serviceName,
-		FileDir:          dir,
-		FilePasswordFunc: f.current,
-	})
-	if err != nil {
-		return nil, &Error{Backend: BackendFile, Op: "open " + dir, Err: err, Hint: hintFor(BackendFile)}
-	}
-	s := newStore(BackendFile, kr, cfg)
-	s.file = f
+	s := newStore(BackendFile, nil, cfg)
+	s.file = &fileBackend{dir: dir, logN: defaultWorkFactor, ask: cfg.Passphrase}
 	return s, nil
 }
 

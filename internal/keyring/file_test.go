@@ -1,16 +1,21 @@
 package keyring
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+
+	"filippo.io/age"
 
 	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
@@ -37,8 +42,13 @@ func openTestFile(t *testing.T, dir string, p *passphrases) *Store {
 	if s.Backend() != BackendFile {
 		t.Fatalf("Backend() = %q, want file", s.Backend())
 	}
+	// scrypt at the real cost takes seconds under -race; entries say their
+	// cost, so reading them is as cheap.
+	s.file.logN = testWorkFactor
 	return s
 }
+
+const testWorkFactor = 10
 
 // specialSecrets covers what a password can hold: every ASCII byte,
 // multibyte text, invalid UTF-8, and line ends that a careless reader trims.
@@ -153,6 +163,7 @@ func TestFileModes(t *testing.T) {
 		t.Fatalf("keyring dir holds %v, want one entry", files)
 	}
 	checkMode(t, files[0], 0o600)
+	checkMode(t, filepath.Join(dir, lockName), 0o600)
 	// The stored file must not hold the secret in clear.
 	raw, err := os.ReadFile(files[0])
 	if err != nil {
@@ -195,7 +206,9 @@ func entries(t *testing.T, dir string) []string {
 	}
 	var out []string
 	for _, de := range des {
-		out = append(out, filepath.Join(dir, de.Name()))
+		if isEntryName(de.Name()) {
+			out = append(out, filepath.Join(dir, de.Name()))
+		}
 	}
 	return out
 }
@@ -316,5 +329,139 @@ func TestOpenUnknownBackend(t *testing.T) {
 	var kerr *Error
 	if !errors.As(err, &kerr) || !strings.Contains(err.Error(), "kwallet") || !strings.Contains(kerr.Hint, "file") {
 		t.Errorf("Open(kwallet) = %v, want an *Error naming it with a hint listing backends", err)
+	}
+}
+
+// TestFileKeysStayInside stores under keys that would climb out of the
+// directory if used as paths, and finds every entry inside it.
+func TestFileKeysStayInside(t *testing.T) {
+	ctx := context.Background()
+	base := t.TempDir()
+	dir := filepath.Join(base, "ring")
+	s := openTestFile(t, dir, &passphrases{value: "pw"})
+	keys := []string{"../escaped", "../../escaped", "/tmp/abs", "a/../../b", `..\win`, ".", "..", Key("..", "..")}
+	for i, k := range keys {
+		if err := s.Set(ctx, k, fmt.Sprint(i)); err != nil {
+			t.Fatalf("Set %q: %v", k, err)
+		}
+	}
+	if n := len(entries(t, dir)); n != len(keys) {
+		t.Errorf("%d entries in the directory, want %d", n, len(keys))
+	}
+	des, err := os.ReadDir(base)
+	if err != nil || len(des) != 1 {
+		t.Errorf("beside the keyring directory: %v, %v", des, err)
+	}
+	for i, k := range keys {
+		if got, err := s.Get(ctx, k); err != nil || got != fmt.Sprint(i) {
+			t.Errorf("Get %q = %q, %v", k, got, err)
+		}
+	}
+}
+
+// TestFileConcurrentSet runs Sets from goroutines, on one store and on
+// stores of their own (as separate awsfed processes would), and checks
+// that every entry lands whole.
+func TestFileConcurrentSet(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	shared := openTestFile(t, dir, &passphrases{value: "pw"})
+	var wg sync.WaitGroup
+	for i := range 6 {
+		wg.Go(func() {
+			s := shared
+			if i%2 == 1 {
+				s = openTestFile(t, dir, &passphrases{value: "pw"})
+			}
+			for j := range 4 {
+				key := Key("corp", fmt.Sprintf("u%d", i))
+				if err := s.Set(ctx, key, fmt.Sprintf("%d-%d", i, j)); err != nil {
+					t.Errorf("Set %s: %v", key, err)
+				}
+				if err := s.Set(ctx, Key("corp", "same"), fmt.Sprintf("%d-%d", i, j)); err != nil {
+					t.Errorf("Set same: %v", err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i := range 6 {
+		if got, err := shared.Get(ctx, Key("corp", fmt.Sprintf("u%d", i))); err != nil || got != fmt.Sprintf("%d-3", i) {
+			t.Errorf("u%d = %q, %v", i, got, err)
+		}
+	}
+	if got, err := shared.Get(ctx, Key("corp", "same")); err != nil || !strings.HasSuffix(got, "-3") {
+		t.Errorf("same = %q, %v: want some writer's last value", got, err)
+	}
+	if n := len(entries(t, dir)); n != 7 {
+		t.Errorf("%d entries, want 7", n)
+	}
+	des, _ := os.ReadDir(dir)
+	for _, de := range des {
+		if strings.Contains(de.Name(), ".tmp-") {
+			t.Errorf("temp file %s left behind", de.Name())
+		}
+	}
+}
+
+// TestFileDamagedEntry: a damaged entry reads as ErrBadPassphrase without
+// quoting it, and does not stop the right passphrase storing others.
+func TestFileDamagedEntry(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	const junk = "age-encryption.org/v1\n-> scrypt Zm9v 10\nhunter2-junk\n"
+	if err := os.WriteFile(filepath.Join(dir, entryName("corp/bad")), []byte(junk), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := openTestFile(t, dir, &passphrases{value: "pw"})
+	_, err := s.Get(ctx, "corp/bad")
+	if !errors.Is(err, ErrBadPassphrase) || strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), "Zm9v") {
+		t.Errorf("Get damaged = %v", err)
+	}
+	s = openTestFile(t, dir, &passphrases{value: "pw"})
+	if err := s.Set(ctx, "corp/good", "v"); err != nil {
+		t.Errorf("Set beside a damaged entry: %v", err)
+	}
+	if err := s.Remove(ctx, "corp/bad"); err != nil {
+		t.Errorf("Remove damaged: %v", err)
+	}
+}
+
+// TestFileFormat checks the entry is plain age, so `age -d` with the
+// passphrase recovers it, at the cost the store was given; and that a new
+// store writes at the documented default cost.
+func TestFileFormat(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTestFile(t, dir, &passphrases{value: "Pp-9 q"})
+	if err := s.Set(ctx, "corp/alice", "s3cret"); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, entryName("corp/alice")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(string(raw), "\n")
+	if len(lines) < 3 || lines[0] != "age-encryption.org/v1" || !strings.HasPrefix(lines[1], "-> scrypt ") || !strings.HasSuffix(lines[1], fmt.Sprintf(" %d", testWorkFactor)) {
+		t.Fatalf("entry header %q, want age's scrypt stanza with cost %d", lines[:min(2, len(lines))], testWorkFactor)
+	}
+	id, err := age.NewScryptIdentity("Pp-9 q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := age.Decrypt(bytes.NewReader(raw), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := io.ReadAll(r); err != nil || string(got) != "s3cret" {
+		t.Errorf("age -d = %q, %v", got, err)
+	}
+
+	fresh, err := Open(Config{Backend: BackendFile, FileDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.file.logN != defaultWorkFactor || defaultWorkFactor < 17 {
+		t.Errorf("new stores write at cost %d; the documented default is 17", fresh.file.logN)
 	}
 }

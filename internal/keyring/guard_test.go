@@ -2,29 +2,25 @@ package keyring
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/99designs/keyring"
 )
 
-// fakeBackend is a 99designs keyring whose calls can hang. Its map is not
-// locked on purpose: the race detector then checks that Store serialises
-// calls.
+// fakeBackend is a backend whose calls can hang. Its map is not locked on
+// purpose: the race detector then checks that Store serialises calls.
 type fakeBackend struct {
-	items   map[string][]byte
+	items   map[string]string
 	hang    chan struct{} // set before use; while open, every call blocks
 	calls   map[string]int
 	callsMu sync.Mutex // read by the test while a leaked call may still run
-	err     error      // returned by Get when set
+	err     error      // returned by get when set
 }
 
 func newFake() *fakeBackend {
-	return &fakeBackend{items: map[string][]byte{}, calls: map[string]int{}}
+	return &fakeBackend{items: map[string]string{}, calls: map[string]int{}}
 }
 
 func (f *fakeBackend) record(op string) {
@@ -42,38 +38,32 @@ func (f *fakeBackend) count(op string) int {
 	return f.calls[op]
 }
 
-func (f *fakeBackend) Get(key string) (keyring.Item, error) {
+func (f *fakeBackend) get(_ context.Context, key string) (string, error) {
 	f.record("get")
 	if f.err != nil {
-		return keyring.Item{}, f.err
+		return "", f.err
 	}
 	d, ok := f.items[key]
 	if !ok {
-		return keyring.Item{}, keyring.ErrKeyNotFound
+		return "", ErrNotFound
 	}
-	return keyring.Item{Key: key, Data: d}, nil
+	return d, nil
 }
 
-func (f *fakeBackend) GetMetadata(string) (keyring.Metadata, error) {
-	return keyring.Metadata{}, keyring.ErrMetadataNotSupported
-}
-
-func (f *fakeBackend) Set(i keyring.Item) error {
+func (f *fakeBackend) set(_ context.Context, key, secret string) error {
 	f.record("set")
-	f.items[i.Key] = i.Data
+	f.items[key] = secret
 	return nil
 }
 
-func (f *fakeBackend) Remove(key string) error {
+func (f *fakeBackend) remove(_ context.Context, key string) error {
 	f.record("remove")
 	if _, ok := f.items[key]; !ok {
-		return keyring.ErrKeyNotFound
+		return ErrNotFound
 	}
 	delete(f.items, key)
 	return nil
 }
-
-func (f *fakeBackend) Keys() ([]string, error) { return nil, nil }
 
 func TestTimeout(t *testing.T) {
 	fake := newFake()
@@ -160,32 +150,55 @@ func TestStoreErrors(t *testing.T) {
 	fake := newFake()
 	s := newStore(BackendPass, fake, Config{})
 
-	if _, err := s.Get(ctx, "missing"); !errors.Is(err, ErrNotFound) || errors.Is(err, keyring.ErrKeyNotFound) {
-		t.Errorf("Get missing = %v, want ErrNotFound (and not the 99designs error)", err)
+	_, err := s.Get(ctx, "corp/missing")
+	var kerr *Error
+	if !errors.Is(err, ErrNotFound) || !errors.As(err, &kerr) || err.Error() != "keyring pass: read corp/missing: not in the keyring" || kerr.Hint != "" {
+		t.Errorf("Get missing = %v, want a plain ErrNotFound naming backend and key", err)
 	}
 	if err := s.Remove(ctx, "missing"); err != nil {
 		t.Errorf("Remove missing = %v, want nil", err)
 	}
 
-	// A hand-written pass entry holds the password in clear; the JSON error
-	// quoting its first byte must not reach the message.
-	var syntax *json.SyntaxError
-	fake.err = json.Unmarshal([]byte("hunter2"), new(any))
-	if !errors.As(fake.err, &syntax) || !strings.Contains(fake.err.Error(), "'h'") {
-		t.Fatalf("test premise: %v should quote the first byte", fake.err)
-	}
-	_, err := s.Get(ctx, "k")
-	if err == nil || strings.Contains(err.Error(), "'h'") || !strings.Contains(err.Error(), "not in the format") {
-		t.Errorf("Get on a foreign entry = %v", err)
-	}
-
 	fake.err = errors.New("exit status 2")
 	_, err = s.Get(ctx, "corp/alice")
-	var kerr *Error
 	if !errors.As(err, &kerr) || err.Error() != "keyring pass: read corp/alice: exit status 2" || !strings.Contains(kerr.Hint, "pass show") {
 		t.Errorf("Get = %v (hint %q)", err, kerr.Hint)
 	}
+
+	// A backend's own *Error keeps its words and hint and gets the rest.
+	fake.err = &Error{Err: errors.New("the keyring is locked"), Hint: "unlock it"}
+	_, err = s.Get(ctx, "corp/alice")
+	if !errors.As(err, &kerr) || err.Error() != "keyring pass: read corp/alice: the keyring is locked" || kerr.Hint != "unlock it" {
+		t.Errorf("Get = %v (hint %q)", err, kerr.Hint)
+	}
 }
+
+// TestCallContextEnds checks that a call the caller gave up on sees its
+// context cancelled, which is what kills pass or closes D-Bus.
+func TestCallContextEnds(t *testing.T) {
+	ended := make(chan struct{})
+	b := &ctxBackend{ended: ended}
+	s := newStore(BackendPass, b, Config{Timeout: 50 * time.Millisecond})
+	if _, err := s.Get(context.Background(), "k"); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("Get = %v, want ErrTimeout", err)
+	}
+	select {
+	case <-ended:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the abandoned call's context was never cancelled")
+	}
+}
+
+// ctxBackend blocks each call until its context ends.
+type ctxBackend struct{ ended chan struct{} }
+
+func (b *ctxBackend) get(ctx context.Context, _ string) (string, error) {
+	<-ctx.Done()
+	close(b.ended)
+	return "", ctx.Err()
+}
+func (b *ctxBackend) set(context.Context, string, string) error { return nil }
+func (b *ctxBackend) remove(context.Context, string) error      { return nil }
 
 // TestConcurrentUse runs under -race: the fake's map is unlocked, so
 // overlapping backend calls would be reported.

@@ -12,7 +12,12 @@ func Key(idpName, username string) string {
 	return escapePart(idpName) + "/" + escapePart(username)
 }
 
-func escapePart(s string) string {
+func escapePart(s string) string { return escape(s, keepByte) }
+
+// escape percent-encodes every byte that keep refuses, a leading dot and
+// '%' itself, so that the result decodes to s alone; "" becomes a lone "%",
+// which no other input produces.
+func escape(s string, keep func(byte) bool) string {
 	if s == "" {
 		return "%"
 	}
@@ -20,7 +25,7 @@ func escapePart(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if keepByte(c) && (c != '.' || i > 0) {
+		if keep(c) && (c != '.' || i > 0) {
 			b.WriteByte(c)
 			continue
 		}

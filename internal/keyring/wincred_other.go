@@ -1,0 +1,5 @@
+//go:build !windows
+
+package keyring
+
+func openWinCred(Config) (*Store, error) { return nil, notAvailable(BackendWinCred) }
