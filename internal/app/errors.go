@@ -59,7 +59,11 @@ func report(w io.Writer, err error) int {
 		writeErr(w, msg, "check the username and password (awsfed tried once and did not retry, so it cannot have locked the account)")
 		return ExitRejected
 	case errors.As(err, &mfa):
-		writeErr(w, msg, "try again with a fresh code, or pick another device")
+		hint := mfa.Hint
+		if hint == "" {
+			hint = "try again with a fresh code, or pick another device"
+		}
+		writeErr(w, msg, hint)
 		return ExitRejected
 	case errors.As(err, &service):
 		writeErr(w, msg, service.Hint)

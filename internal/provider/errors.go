@@ -24,6 +24,7 @@ func (e *RejectedError) Error() string {
 // MFARejectedError means the second factor was refused or timed out.
 type MFARejectedError struct {
 	Detail string
+	Hint   string // what to do; "" = try a fresh code or another device
 }
 
 func (e *MFARejectedError) Error() string {

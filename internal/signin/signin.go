@@ -296,9 +296,10 @@ func (p *progress) done() {
 }
 
 func (p *progress) fail() {
-	if p.open {
-		fmt.Fprintln(p.w, "failed")
+	if !p.open {
+		fmt.Fprintf(p.w, "%s ... ", p.msg)
 	}
+	fmt.Fprintln(p.w, "failed")
 	p.open = false
 }
 

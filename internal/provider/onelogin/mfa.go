@@ -185,6 +185,8 @@ func (f *flow) verifyCodes(ctx context.Context, state string, dev device, typed 
 				if f.codeFromFlag {
 					f.mfaCodeUsed = false
 				}
+				// After the restart the user is asked again: say why.
+				f.codeTrouble = "The sign-in expired before the code was checked; signed in again"
 				return "", err
 			} else if !errors.Is(err, errWrongCode) {
 				return "", err
@@ -218,7 +220,8 @@ func (f *flow) nextCode(ctx context.Context, dev device, typed string) (string, 
 	code, err := f.in.Prompt.Password(ctx, label)
 	if errors.Is(err, prompt.ErrNoTerminal) {
 		if f.codeTries > 0 {
-			return "", &provider.MFARejectedError{Detail: fmt.Sprintf("OneLogin refused the %s code and there is no terminal to ask for another", dev.Type)}
+			return "", &provider.MFARejectedError{Detail: fmt.Sprintf("OneLogin refused the %s code and there is no terminal to ask for another", dev.Type),
+				Hint: "pass a current code with --mfa-code-stdin or AWSFED_MFA_CODE, or run awsfed in a terminal"}
 		}
 		return "", &provider.InputNeededError{
 			What: fmt.Sprintf("OneLogin asks for a %s code and there is no terminal to ask on", dev.Type),

@@ -160,7 +160,7 @@ func TestExpiredStateRestartsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The device is chosen once; the code is asked again under the new state.
-	want := []string{"OneLogin MFA device", "Google Authenticator code", "Google Authenticator code"}
+	want := []string{"OneLogin MFA device", "Google Authenticator code", "The sign-in expired before the code was checked; signed in again; Google Authenticator code (try 1 of 3)"}
 	if !reflect.DeepEqual(l.stub.Asked, want) {
 		t.Errorf("asked %q, want %q", l.stub.Asked, want)
 	}

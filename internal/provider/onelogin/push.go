@@ -142,7 +142,8 @@ func (f *flow) pushAnswer(a *answer, dev device) (string, error) {
 	}
 	err := f.failure(a)
 	if errors.Is(err, errWrongCode) {
-		return "", &provider.MFARejectedError{Detail: "the " + dev.Type + " push was denied"}
+		return "", &provider.MFARejectedError{Detail: "the " + dev.Type + " push was denied",
+			Hint: "approve the push in OneLogin Protect or type the code it shows; if you did not start this sign-in, tell your security team"}
 	}
 	return "", err
 }
