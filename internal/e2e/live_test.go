@@ -43,11 +43,20 @@ func (h *home) credentialsPath() string { return filepath.Join(h.dir, ".aws", "c
 // run runs a command with h's environment and returns its exit code, stdout and stderr.
 func (h *home) run(t *testing.T, stdin string, name string, args ...string) (int, string, string) {
 	t.Helper()
+	return h.runCmd(t, stdin, nil, name, args...)
+}
+
+// runCmd is run with a last change to the command (nil = none) before it starts.
+func (h *home) runCmd(t *testing.T, stdin string, modify func(*exec.Cmd), name string, args ...string) (int, string, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
 	cmd.Env = h.env
 	cmd.Stdin = strings.NewReader(stdin)
+	if modify != nil {
+		modify(cmd)
+	}
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

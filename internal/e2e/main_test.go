@@ -25,12 +25,14 @@ const (
 // liveEnv is what TestMain prepares once for every live test; TestMain is
 // the only writer, before m.Run, so tests read it without locking.
 type liveEnv struct {
-	missing string // why the live tools are absent; "" = present
-	setup   error  // tools present but bringing the IdP up failed
-	bin     string // the built awsfed binary
-	idpURL  string // IdP-initiated SSO URL for AWS
-	stsURL  string
-	ran     atomic.Int32 // live tests that got past requireLive
+	missing    string // why the IdP tools are absent; "" = present
+	cliMissing string // why the AWS CLI is absent; "" = present
+	build      error  // building awsfed failed
+	setup      error  // tools present but bringing the IdP up failed
+	bin        string // the built awsfed binary
+	idpURL     string // IdP-initiated SSO URL for AWS
+	stsURL     string
+	ran        atomic.Int32 // live tests that got past requireLive or requireCLI
 }
 
 var env liveEnv
@@ -48,8 +50,13 @@ func runMain(m *testing.M) int {
 	defer os.RemoveAll(tmp)
 
 	env.missing = missingTools()
+	if _, err := os.Stat(awsCLI); err != nil {
+		env.cliMissing = "missing AWS CLI (" + awsCLI + "); install: apt-get install -y --no-install-recommends awscli"
+	}
+	// The sandbox tests need awsfed even where SimpleSAMLphp is absent.
+	env.bin, env.build = buildAwsfed(tmp)
 	var stop func()
-	if env.missing == "" {
+	if env.missing == "" && env.build == nil {
 		stop, env.setup = setUp(tmp)
 		if stop != nil {
 			defer stop()
@@ -77,8 +84,30 @@ func missingTools() string {
 	return fmt.Sprintf("missing %v; install: apt-get install -y --no-install-recommends simplesamlphp php-cli php-xml php-mbstring xmlsec1 openssl curl awscli", miss)
 }
 
-// setUp builds awsfed, starts the IdP and a sandbox STS that trusts the
-// IdP's certificate as provider Corp. stop undoes whatever was started.
+func repoRoot() (string, error) {
+	root, err := filepath.Abs(filepath.Join("..", ".."))
+	if err != nil {
+		return "", fmt.Errorf("find repository root: %w", err)
+	}
+	return root, nil
+}
+
+func buildAwsfed(tmp string) (string, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(tmp, "awsfed")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/awsfed")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build awsfed: %w\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// setUp starts the IdP and a sandbox STS that trusts the IdP's certificate
+// as provider Corp. stop undoes whatever was started.
 func setUp(tmp string) (stop func(), err error) {
 	var stops []func()
 	stop = func() {
@@ -86,15 +115,9 @@ func setUp(tmp string) (stop func(), err error) {
 			stops[i]()
 		}
 	}
-	root, err := filepath.Abs(filepath.Join("..", ".."))
+	root, err := repoRoot()
 	if err != nil {
-		return stop, fmt.Errorf("find repository root: %w", err)
-	}
-	env.bin = filepath.Join(tmp, "awsfed")
-	build := exec.Command("go", "build", "-o", env.bin, "./cmd/awsfed")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		return stop, fmt.Errorf("go build awsfed: %w\n%s", err, out)
+		return stop, err
 	}
 
 	port, err := freePort()
@@ -157,14 +180,36 @@ func readCert(path string) (*x509.Certificate, error) {
 func requireLive(t *testing.T) {
 	t.Helper()
 	if env.missing != "" {
-		msg := "LIVE IdP TESTS NOT RUN: " + env.missing
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg + " (CI=true, so this is a failure)")
-		}
-		t.Skip(msg)
+		skipOrFail(t, "LIVE IdP TESTS NOT RUN: "+env.missing)
+	}
+	if env.build != nil {
+		t.Fatal(env.build)
 	}
 	if env.setup != nil {
 		t.Fatalf("live IdP setup failed: %v", env.setup)
 	}
 	env.ran.Add(1)
+}
+
+// requireCLI is requireLive for the tests that need only awsfed, the AWS
+// CLI and an in-process sandbox (no SimpleSAMLphp).
+func requireCLI(t *testing.T) {
+	t.Helper()
+	if env.cliMissing != "" {
+		skipOrFail(t, "AWS CLI TESTS NOT RUN: "+env.cliMissing)
+	}
+	if env.build != nil {
+		t.Fatal(env.build)
+	}
+	env.ran.Add(1)
+}
+
+// skipOrFail skips, except under CI=true, where a missing tool is a broken
+// pipeline.
+func skipOrFail(t *testing.T, msg string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg + " (CI=true, so this is a failure)")
+	}
+	t.Skip(msg)
 }
