@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -210,13 +211,26 @@ func TestStoredPassword(t *testing.T) {
 		t.Errorf("%d sign-ins, want 2", got)
 	}
 
-	// The password changed at the IdP: the stored one is refused once and removed.
-	changed := startSandbox(t, sandbox.Options{Users: []sandbox.User{{Name: "demo", Password: "new", Roles: []string{"Dev"}}}})
+	// A stored password is bound to its IdP host: pointing the account at
+	// another host asks rather than sending it there.
+	elsewhere := startSandbox(t, sandbox.Options{Users: []sandbox.User{{Name: "demo", Password: "old pw&", Roles: []string{"Dev"}}}})
+	code, _, stderr := c.run("", nil, "login", "dev", "--force", "--username", "demo", "--url", elsewhere.IdPURL)
+	if code != ExitInput || !strings.Contains(stderr, "no password given and no terminal") {
+		t.Errorf("another host: exit %d: %s", code, stderr)
+	}
+	if idp, _ := elsewhere.Counts(); idp > 2 {
+		t.Errorf("the stored password went to another host (%d IdP requests)", idp)
+	}
+
+	// The password changed at the IdP (same host): the stored one is refused once and removed.
+	idpAddr, stsAddr := hostPort(t, old.IdPURL), hostPort(t, old.STSURL)
+	old.Close()
+	changed := startSandbox(t, sandbox.Options{IdPAddr: idpAddr, STSAddr: stsAddr, Users: []sandbox.User{{Name: "demo", Password: "new", Roles: []string{"Dev"}}}})
 	c.configured(t, changed, "Dev")
 	cfgPath := filepath.Join(c.home, ".config", "awsfed", "config")
 	cfg := c.read(t, ".config/awsfed/config")
 	writeFile(t, cfgPath, strings.Replace(cfg, "username = demo\n", "username = demo\nstore_password = true\n", 1))
-	code, _, stderr := c.run("", nil, "login", "dev", "--force", "--username", "demo")
+	code, _, stderr = c.run("", nil, "login", "dev", "--force", "--username", "demo")
 	if code != ExitRejected || !strings.Contains(stderr, "has been removed from it") || !strings.Contains(stderr, "--store-password") {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -249,5 +263,57 @@ func TestLoginLeavesCredentialProcessProfilesAlone(t *testing.T) {
 	parseProcessCreds(t, stdout)
 	if got := s.STSActions()["AssumeRoleWithSAML ok"]; got != 1 {
 		t.Errorf("%d sign-ins, want 1: credential-process should serve login's keys", got)
+	}
+}
+
+func hostPort(t *testing.T, raw string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
+}
+
+// Keys cached for one user and IdP are never served for another.
+func TestCachedKeysBelongToTheirUser(t *testing.T) {
+	s := startSandbox(t, sandbox.Options{})
+	c := newCLI(t)
+	c.configured(t, s, "Dev")
+	c.mustRun(t, "demo\n", nil, "login", "dev", "--password-stdin")
+	// Served from the cache with stdin left unread: nothing is piped in.
+	c.mustRun(t, "", nil, "login", "dev", "--password-stdin")
+	code, stdout, stderr := c.run("", nil, "credential-process", "dev", "--username", "mallory")
+	if code != ExitInput || stdout != "" {
+		t.Errorf("another user got keys: exit %d, stdout %q, stderr %s", code, stdout, stderr)
+	}
+}
+
+// What follows the password on stdin is the command's.
+func TestExecPasswordStdinLeavesTheRestForTheCommand(t *testing.T) {
+	s := startSandbox(t, sandbox.Options{})
+	c := newCLI(t)
+	c.configured(t, s, "Dev")
+	c.env["PATH"] = os.Getenv("PATH")
+	stdout, _ := c.mustRun(t, "demo\nline1\nline2\n", nil, "exec", "dev", "--password-stdin", "--", "cat")
+	if stdout != "line1\nline2\n" {
+		t.Errorf("the command read %q", stdout)
+	}
+}
+
+// logout of an account that is not configured touches no profile unless
+// one is named: another tool may own it.
+func TestLogoutOfAnUnknownAccount(t *testing.T) {
+	c := newCLI(t)
+	os.MkdirAll(filepath.Join(c.home, ".aws"), 0o700)
+	creds := "[ghost]\naws_access_key_id = ASIAOTHER\naws_secret_access_key = x\naws_session_token = t\n"
+	writeFile(t, filepath.Join(c.home, ".aws", "credentials"), creds)
+	_, stderr := c.mustRun(t, "", nil, "logout", "ghost")
+	if c.read(t, ".aws/credentials") != creds || !strings.Contains(stderr, "pass --profile") {
+		t.Errorf("logout touched another tool's profile: %s", stderr)
+	}
+	c.mustRun(t, "", nil, "logout", "ghost", "--profile", "ghost")
+	if strings.Contains(c.read(t, ".aws/credentials"), "ASIAOTHER") {
+		t.Error("logout --profile ghost kept the keys")
 	}
 }

@@ -26,6 +26,10 @@ type Cache struct {
 	Dir      string
 	Now      func() time.Time
 	LockWait time.Duration
+	// Who, when set, is who the keys must have been obtained for (IdP
+	// host and user, see Entry.Who): an entry of anyone else counts as
+	// missing, so --username or --url never get another user's keys.
+	Who string
 }
 
 func (c *Cache) now() time.Time {
@@ -68,7 +72,7 @@ func (c *Cache) Get(account, role string) (e *Entry, ok bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("cache: account %s: %w", account, err)
 	}
-	if e == nil || e.Account != account || e.Role != role {
+	if e == nil || e.Account != account || e.Role != role || (c.Who != "" && e.Who != c.Who) {
 		return nil, false, nil
 	}
 	return e, true, nil

@@ -13,7 +13,9 @@ type Entry struct {
 	Role    string `json:"role"`
 	RoleARN string `json:"role_arn,omitempty"`
 	Profile string `json:"profile,omitempty"`
-	Region  string `json:"region,omitempty"`
+	// Who the keys were obtained for: the IdP's host and the user name.
+	Who    string `json:"who,omitempty"`
+	Region string `json:"region,omitempty"`
 
 	AccessKeyID     string    `json:"access_key_id"`
 	SecretAccessKey string    `json:"secret_access_key"`

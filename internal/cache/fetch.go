@@ -56,6 +56,9 @@ func (c *Cache) Fetch(ctx context.Context, account, role string, window time.Dur
 	// The entry must land where the next Fetch for this account and role
 	// will look, whatever refresh filled in.
 	e.Account, e.Role = account, role
+	if c.Who != "" {
+		e.Who = c.Who
+	}
 	if !e.usable() {
 		return nil, false, fmt.Errorf("account %s: refresh returned no keys or no expiration", account)
 	}

@@ -98,7 +98,7 @@ func run(ctx context.Context, argv, env []string, stdin io.Reader, stdout, stder
 	// Notify before Start so that a signal arriving in between is queued and
 	// passed on rather than killing awsfed and orphaning the child.
 	sigs := make(chan os.Signal, 16)
-	signal.Notify(sigs, forwarded...)
+	signal.Notify(sigs, forwarded()...)
 	defer signal.Stop(sigs)
 
 	if err := cmd.Start(); err != nil {

@@ -9,9 +9,12 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-var forwarded = []os.Signal{
-	syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
-	syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH,
+// forwarded lists the signals passed on to the child.
+func forwarded() []os.Signal {
+	return []os.Signal{
+		syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT,
+		syscall.SIGUSR1, syscall.SIGUSR2, syscall.SIGWINCH,
+	}
 }
 
 // deliveredByTerminal reports whether the terminal itself sent sig to the

@@ -6,7 +6,8 @@ import "os"
 
 // Ctrl-C is only caught, so that awsfed outlives it: the console delivers it
 // to the child by itself, and Windows cannot send it to one process anyway.
-var forwarded = []os.Signal{os.Interrupt}
+// forwarded lists the signals caught while the child runs.
+func forwarded() []os.Signal { return []os.Signal{os.Interrupt} }
 
 func deliveredByTerminal(os.Signal, int) bool { return true }
 

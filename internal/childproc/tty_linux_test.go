@@ -33,7 +33,7 @@ func TestDeliveredByTerminal(t *testing.T) {
 	if tty, err := os.Open("/dev/tty"); err == nil {
 		tty.Close()
 	} else {
-		for _, sig := range forwarded {
+		for _, sig := range forwarded() {
 			if deliveredByTerminal(sig, os.Getpid()) {
 				t.Errorf("without a terminal, %v counted as sent by the terminal", sig)
 			}

@@ -93,7 +93,11 @@ type Setting struct {
 	Label    string // the question, e.g. "vRO workflow id"
 	Default  string // offered when the file holds nothing
 	Required bool
-	Secret   bool // asked without echo, never printed
+	Secret   bool // asked without echo, never printed, never taken from argv
+	// EnvVar, when set, names an environment variable that supplies the
+	// value when the file has none (secrets are better kept there); commands
+	// awsfed runs never inherit it.
+	EnvVar string
 }
 
 // Describer is implemented by providers that have settings of their own.
@@ -118,4 +122,41 @@ func (r Registry) DefaultURL(name string, settings map[string]string) string {
 		return d.DefaultURL(settings)
 	}
 	return ""
+}
+
+// SettingsOf lists provider name's own settings ("" or unknown: none).
+func (r Registry) SettingsOf(name string) []Setting {
+	f, ok := r[name]
+	if !ok {
+		return nil
+	}
+	if d, ok := f().(Describer); ok {
+		return d.Settings()
+	}
+	return nil
+}
+
+// FromEnv fills settings of provider name that the file leaves empty from
+// their environment variables.
+func (r Registry) FromEnv(name string, settings map[string]string, env func(string) string) {
+	for _, s := range r.SettingsOf(name) {
+		if s.EnvVar != "" && settings[s.Key] == "" {
+			if v := env(s.EnvVar); v != "" {
+				settings[s.Key] = v
+			}
+		}
+	}
+}
+
+// SecretEnv names every provider's secret environment variables.
+func (r Registry) SecretEnv() []string {
+	var out []string
+	for _, name := range r.Names() {
+		for _, s := range r.SettingsOf(name) {
+			if s.EnvVar != "" {
+				out = append(out, s.EnvVar)
+			}
+		}
+	}
+	return out
 }

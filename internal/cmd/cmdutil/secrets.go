@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/awsfed/awsfed/internal/cmd/factory"
@@ -13,10 +14,10 @@ import (
 	"github.com/awsfed/awsfed/internal/provider"
 )
 
-// SecretEnv names the environment variables that carry awsfed's secrets;
-// commands awsfed runs must not inherit them.
-func SecretEnv() []string {
-	return []string{"AWSFED_PASSWORD", "AWSFED_MFA_CODE", "AWSFED_KEYRING_PASSPHRASE", "AWSFED_ONELOGIN_CLIENT_SECRET"}
+// SecretEnv names the environment variables that carry awsfed's secrets,
+// providers' included; commands awsfed runs must not inherit them.
+func SecretEnv(r provider.Registry) []string {
+	return append([]string{"AWSFED_PASSWORD", "AWSFED_MFA_CODE", "AWSFED_KEYRING_PASSPHRASE"}, r.SecretEnv()...)
 }
 
 // secrets decides where the password comes from (stdin, AWSFED_PASSWORD,
@@ -27,9 +28,16 @@ type secrets struct {
 	login   *config.Login
 	mfaCode string
 
-	fixed      *string // from stdin or the environment
-	useKeyring bool    // --store-password or store_password = true
-	store      bool    // --store-password or store_password = true: save after success
+	fixed *string // from stdin or the environment
+	// stdin reads --password-stdin lazily, so that a login served from the
+	// cache does not wait for (or complain about) input it does not need.
+	stdin func() (string, error)
+	// rejected is the IdP's verdict on the password: once given, awsfed
+	// never sends that password again in this run (exec's endpoint may be
+	// asked many times).
+	rejected   error
+	useKeyring bool // --store-password or store_password = true
+	store      bool // --store-password or store_password = true: save after success
 	ring       *keyring.Store
 
 	// remember, when set, records store_password = true in the [idp]
@@ -47,18 +55,35 @@ type secrets struct {
 
 func newSecrets(ctx context.Context, f *factory.Factory, l *config.Login, lf *LoginFlags) (*secrets, error) {
 	s := &secrets{f: f, login: l}
-	pw, code, err := readStdin(f.IO.In, lf)
-	if err != nil {
-		return nil, err
-	}
 	switch {
-	case pw != "":
-		s.fixed = &pw
-	case f.Getenv("AWSFED_PASSWORD") != "":
+	case lf.MFACodeStdin:
+		// The code is needed before the provider starts, so both lines are
+		// read now.
+		pw, code, err := readStdin(f.IO.In, lf)
+		if err != nil {
+			return nil, err
+		}
+		if lf.PasswordStdin {
+			s.fixed = &pw
+		}
+		s.mfaCode = code
+	case lf.PasswordStdin:
+		var once *string
+		s.stdin = func() (string, error) {
+			if once == nil {
+				pw, _, err := readStdin(f.IO.In, lf)
+				if err != nil {
+					return "", err
+				}
+				once = &pw
+			}
+			return *once, nil
+		}
+	}
+	if s.fixed == nil && s.stdin == nil && f.Getenv("AWSFED_PASSWORD") != "" {
 		env := f.Getenv("AWSFED_PASSWORD")
 		s.fixed = &env
 	}
-	s.mfaCode = code
 	if s.mfaCode == "" {
 		s.mfaCode = strings.TrimSpace(f.Getenv("AWSFED_MFA_CODE"))
 	}
@@ -106,10 +131,31 @@ func OpenKeyring(f *factory.Factory, backend string) (*keyring.Store, error) {
 	})
 }
 
-func (s *secrets) key() string { return keyring.Key(s.login.IdPName, s.login.Username) }
+func (s *secrets) key() string { return KeyringKey(s.login) }
+
+// KeyringKey is where the password of l's user is kept: per IdP section,
+// host and user, so that a stored password is only ever sent to the host it
+// was typed for, even when --url points the section elsewhere.
+func KeyringKey(l *config.Login) string {
+	return keyring.Key(l.IdPName+"@"+hostOf(l.URL), l.Username)
+}
+
+// hostOf is the host[:port] of raw, or raw itself when it is no URL.
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return raw
+}
 
 // password is signin.Options.Password.
 func (s *secrets) password(ctx context.Context, p prompt.Prompter) (string, error) {
+	if s.rejected != nil {
+		return "", s.rejected
+	}
+	if s.stdin != nil {
+		return s.stdin()
+	}
 	if s.fixed != nil {
 		return *s.fixed, nil
 	}
@@ -148,6 +194,9 @@ func (s *secrets) password(ctx context.Context, p prompt.Prompter) (string, erro
 // keyring; one it accepted is stored when the user asked for that.
 func (s *secrets) finish(ctx context.Context, err error) error {
 	var rejected *provider.RejectedError
+	if err != nil && errors.As(err, &rejected) {
+		s.rejected = err
+	}
 	switch {
 	case err != nil && errors.As(err, &rejected) && s.fromKeyring:
 		if ring, rerr := s.keyringStore(); rerr == nil {

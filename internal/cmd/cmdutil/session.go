@@ -1,7 +1,6 @@
 package cmdutil
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -15,7 +14,6 @@ import (
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/httpx"
 	"github.com/awsfed/awsfed/internal/provider"
-	"github.com/awsfed/awsfed/internal/provider/onelogin"
 	"github.com/awsfed/awsfed/internal/signin"
 	"github.com/awsfed/awsfed/internal/sts"
 )
@@ -53,7 +51,7 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 	if err != nil {
 		return nil, err
 	}
-	settingsFromEnv(f, l)
+	f.Providers.FromEnv(l.Provider, l.Settings, f.Getenv)
 	credPath, err := awsfiles.CredentialsPath(f.Getenv)
 	if err != nil {
 		return nil, err
@@ -88,7 +86,7 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 	}
 	s := &Session{
 		F: f, Login: l, ConfigPath: file.Path, secrets: sec,
-		Cache: &cache.Cache{Dir: cacheDir, Now: f.Now},
+		Cache: &cache.Cache{Dir: cacheDir, Now: f.Now, Who: who(l)},
 	}
 	s.Options = signin.Options{
 		Login:    l,
@@ -109,16 +107,6 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 	return s, nil
 }
 
-// settingsFromEnv fills provider secrets that may live in the environment
-// instead of the configuration file.
-func settingsFromEnv(f *factory.Factory, l *config.Login) {
-	if l.Provider == "onelogin" && l.Settings["client_secret"] == "" {
-		if v := f.Getenv(onelogin.EnvClientSecret); v != "" {
-			l.Settings["client_secret"] = v
-		}
-	}
-}
-
 // Unattended marks a sign-in that another program started (an AWS tool
 // running credential-process, an SDK asking exec's endpoint): questions on
 // the terminal then say that awsfed asks, for which account and user.
@@ -130,6 +118,7 @@ func (s *Session) Unattended() {
 func (s *Session) SetUsername(u string) {
 	s.Login.Username = u
 	s.Options.Input.Username = u
+	s.Cache.Who = who(s.Login)
 }
 
 // CheckUsername fails when no username is known.
@@ -142,12 +131,16 @@ func (s *Session) CheckUsername() error {
 
 // PasswordAsked reports whether the password will be asked at the terminal
 // (no --password-stdin, AWSFED_PASSWORD or keyring entry in view).
-func (s *Session) PasswordAsked() bool { return s.secrets.fixed == nil && !s.secrets.useKeyring }
+func (s *Session) PasswordAsked() bool {
+	return s.secrets.fixed == nil && s.secrets.stdin == nil && !s.secrets.useKeyring
+}
 
 // Acquire signs in and returns the keys as a cache entry; it stores or
 // forgets the password in the keyring as the outcome says.
 func (s *Session) Acquire(ctx context.Context) (*cache.Entry, error) {
 	ss, err := signin.Acquire(ctx, s.Options)
+	// A one-time code is good for one sign-in; a later refresh asks anew.
+	s.Options.Input.MFACode = ""
 	if err = s.secrets.finish(ctx, err); err != nil {
 		return nil, err
 	}
@@ -171,9 +164,12 @@ func (s *Session) Entry(ss *signin.Session) *cache.Entry {
 		Account: s.Login.Account, Role: s.Login.RoleARN, RoleARN: ss.RoleARN,
 		Profile: s.Login.Profile, Region: s.Login.Region,
 		AccessKeyID: ss.AccessKeyID, SecretAccessKey: ss.SecretAccessKey, SessionToken: ss.SessionToken,
-		Expiration: ss.Expiration, Issued: s.F.Now(),
+		Expiration: ss.Expiration, Issued: s.F.Now(), Who: s.Cache.Who,
 	}
 }
+
+// who names the IdP host and user keys are obtained for.
+func who(l *config.Login) string { return l.Username + "@" + hostOf(l.URL) }
 
 // Finish is for callers of signin.Run: it stores or forgets the password
 // as the outcome says.
@@ -185,14 +181,31 @@ func readStdin(r io.Reader, lf *LoginFlags) (password, code string, err error) {
 	if !lf.PasswordStdin && !lf.MFACodeStdin {
 		return "", "", nil
 	}
-	br := bufio.NewReader(io.LimitReader(r, 1<<20))
+	// One byte at a time: what follows the secrets on stdin belongs to
+	// others (the command `awsfed exec` runs), so nothing may be read ahead.
 	line := func() (string, error) {
-		s, err := br.ReadString('\n')
-		if err != nil && !(errors.Is(err, io.EOF) && s != "") {
-			return "", err
+		var b strings.Builder
+		one := make([]byte, 1)
+		for b.Len() < 1<<20 {
+			n, err := r.Read(one)
+			if n == 1 {
+				if one[0] == '\n' {
+					break
+				}
+				b.WriteByte(one[0])
+				continue
+			}
+			if errors.Is(err, io.EOF) {
+				if b.Len() == 0 {
+					return "", err
+				}
+				break
+			}
+			if err != nil {
+				return "", err
+			}
 		}
-		s = strings.TrimSuffix(s, "\n")
-		return strings.TrimSuffix(s, "\r"), nil
+		return strings.TrimSuffix(b.String(), "\r"), nil
 	}
 	if lf.PasswordStdin {
 		if password, err = line(); err != nil || password == "" {

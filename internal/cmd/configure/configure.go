@@ -122,10 +122,13 @@ func Run(ctx context.Context, opts *Options) error {
 			Hint: "pass " + strings.Join(missing, " and ") + ", or run awsfed configure at a terminal to be asked",
 		}
 	}
-	if err := checkSettings(f, v); err != nil {
+	if err := checkSettings(f, opts, v); err != nil {
 		return err
 	}
 	if err := config.Save(ctx, file.Path, v.idp, v.acct); err != nil {
+		return err
+	}
+	if err := protectSecrets(f, file.Path, v); err != nil {
 		return err
 	}
 	if err := printWritten(f, file.Path, v.idp.Name, v.acct.Name); err != nil {

@@ -271,3 +271,45 @@ func TestInteractiveVRO(t *testing.T) {
 		t.Errorf("workflow_id %q", got)
 	}
 }
+
+// A secret never comes from argv, and a file holding one is 0600.
+func TestSecretSettings(t *testing.T) {
+	e := newEnv(t)
+	base := []string{"--no-input", "--provider", "onelogin", "--account", "dev", "--set", "subdomain=acme", "--set", "app_id=1", "--set", "client_id=cid"}
+	err, _, _ := e.run(&prompt.Stub{}, configure, append(base, "--set", "client_secret=TOPSECRET")...)
+	var ine *provider.InputNeededError
+	if !errors.As(err, &ine) || !strings.Contains(ine.Hint, "AWSFED_ONELOGIN_CLIENT_SECRET") || strings.Contains(err.Error(), "TOPSECRET") {
+		t.Fatalf("err %v", err)
+	}
+	if err, _, _ := e.run(&prompt.Stub{}, configure, base...); err != nil {
+		t.Fatalf("without the secret: %v", err)
+	}
+	idp := e.load().IdPs["default"]
+	if idp.URL != "" || idp.Settings["subdomain"] != "acme" {
+		t.Errorf("idp %+v", idp)
+	}
+
+	// Asked at a terminal, the secret is written and the file made 0600.
+	if err := os.Chmod(e.path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// account, kind (onelogin), subdomain, app id, client id, secret, mfa, username, test login?, role, region
+	names := all.Registry().Names()
+	kind := ""
+	for i, n := range names {
+		if n == "onelogin" {
+			kind = strconv.Itoa(i + 1)
+		}
+	}
+	stub := &prompt.Stub{Answers: []string{"dev", kind, "acme", "1", "cid", "s3cret", "", "alice", "n", "Dev", ""}}
+	err, _, stderr := e.run(stub, configure)
+	if err != nil {
+		t.Fatalf("%v (asked %q)", err, stub.Asked)
+	}
+	if fi, _ := os.Stat(e.path); fi.Mode().Perm() != 0o600 || !strings.Contains(stderr, "mode 0600") {
+		t.Errorf("mode %v; stderr %s", fi.Mode().Perm(), stderr)
+	}
+	if strings.Contains(stderr, "s3cret") {
+		t.Error("the secret was printed")
+	}
+}

@@ -60,13 +60,14 @@ func testLogin(ctx context.Context, f *factory.Factory, v *values) ([]saml.Role,
 	if err != nil {
 		return nil, err
 	}
-	client, err := httpx.NewClient(httpx.Options{Timeout: 30 * time.Second, CookieJar: true, Debug: f.Debug()})
-	if err != nil {
-		return nil, err
-	}
 	settings := map[string]string{}
 	for k, val := range v.idp.Settings {
 		settings[k] = val
+	}
+	f.Providers.FromEnv(v.idp.Provider, settings, f.Getenv)
+	client, err := httpx.NewClient(httpx.Options{Timeout: 30 * time.Second, CAFile: settings["ca_file"], CookieJar: true, Debug: f.Debug()})
+	if err != nil {
+		return nil, err
 	}
 	raw, err := prov.Assertion(ctx, &provider.Input{
 		IdP: v.idp.Name, URL: cmp.Or(v.idp.URL, f.Providers.DefaultURL(v.idp.Provider, settings)), Username: v.idp.Username, Settings: settings,

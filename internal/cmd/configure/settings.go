@@ -3,6 +3,7 @@ package configure
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/awsfed/awsfed/internal/cmd/factory"
@@ -11,14 +12,7 @@ import (
 
 // providerSettings lists the provider's own keys, if it has any.
 func providerSettings(f *factory.Factory, name string) []provider.Setting {
-	p, err := f.Providers.New(name)
-	if err != nil {
-		return nil
-	}
-	if d, ok := p.(provider.Describer); ok {
-		return d.Settings()
-	}
-	return nil
+	return f.Providers.SettingsOf(name)
 }
 
 // askSettings asks for each provider key that --set did not give. A secret
@@ -72,12 +66,24 @@ func askSettings(ctx context.Context, f *factory.Factory, opts *Options, v *valu
 
 // checkSettings refuses an unknown provider or a missing required key, so
 // that a configuration written here always gets as far as the IdP.
-func checkSettings(f *factory.Factory, v *values) error {
+func checkSettings(f *factory.Factory, opts *Options, v *values) error {
 	if _, ok := f.Providers[v.idp.Provider]; !ok {
 		return &provider.InputNeededError{What: fmt.Sprintf("unknown provider %q", v.idp.Provider), Hint: "use one of: " + strings.Join(f.Providers.Names(), ", ")}
 	}
+	given := map[string]bool{}
+	for _, kv := range opts.SetValues {
+		k, _, _ := strings.Cut(kv, "=")
+		given[strings.TrimSpace(k)] = true
+	}
 	var missing []string
 	for _, s := range providerSettings(f, v.idp.Provider) {
+		if s.Secret && given[s.Key] {
+			hint := "run awsfed configure at a terminal to be asked for it (without echo)"
+			if s.EnvVar != "" {
+				hint = "set " + s.EnvVar + " in the environment instead, or " + hint
+			}
+			return &provider.InputNeededError{What: fmt.Sprintf("--set %s: a secret does not belong on the command line, where every user of the machine can read it", s.Key), Hint: hint}
+		}
 		if s.Required && v.idp.Settings[s.Key] == "" {
 			missing = append(missing, "--set "+s.Key+"=…")
 		}
@@ -87,6 +93,29 @@ func checkSettings(f *factory.Factory, v *values) error {
 			What: fmt.Sprintf("the %s provider needs %s", v.idp.Provider, strings.Join(missing, " and ")),
 			Hint: "pass " + strings.Join(missing, " and ") + ", or run awsfed configure at a terminal to be asked",
 		}
+	}
+	return nil
+}
+
+// protectSecrets makes the configuration file 0600 when it holds a secret
+// setting, whatever mode it had: the secret must be readable by its owner
+// only.
+func protectSecrets(f *factory.Factory, path string, v *values) error {
+	for _, s := range providerSettings(f, v.idp.Provider) {
+		if !s.Secret || v.idp.Settings[s.Key] == "" {
+			continue
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(path, 0o600); err != nil {
+				return fmt.Errorf("%s holds the %s but its mode %v lets others read it, and chmod failed: %w", path, s.Key, fi.Mode().Perm(), err)
+			}
+			fmt.Fprintf(f.IO.ErrOut, "Made %s readable by you only (mode 0600): it holds the %s.\n", path, s.Key)
+		}
+		return nil
 	}
 	return nil
 }

@@ -20,6 +20,8 @@ import (
 	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/credserver"
+	"github.com/awsfed/awsfed/internal/prompt"
+	"github.com/awsfed/awsfed/internal/provider"
 )
 
 // Options are the flags and arguments of one run.
@@ -84,8 +86,21 @@ func Run(ctx context.Context, opts *Options) error {
 		set["AWS_REGION"], set["AWS_DEFAULT_REGION"] = region, region
 	}
 	// awsfed's own secrets are for awsfed, not for the child.
-	unset := append(credserver.ConflictingEnv(), cmdutil.SecretEnv()...)
-	if opts.NoServer {
+	unset := append(credserver.ConflictingEnv(), cmdutil.SecretEnv(f.Providers)...)
+	noServer := opts.NoServer
+	if !noServer {
+		shadow, err := configDefaultShadows(f)
+		if err != nil {
+			return err
+		}
+		if shadow != "" {
+			// Static keys beat every profile; the endpoint would not.
+			fmt.Fprintf(f.IO.ErrOut, "awsfed: %s, which AWS tools use before a credentials endpoint; the command gets static keys instead (no refresh, valid until %s).\n",
+				shadow, e.Expiration.Local().Format("15:04"))
+			noServer = true
+		}
+	}
+	if noServer {
 		set["AWS_ACCESS_KEY_ID"] = e.AccessKeyID
 		set["AWS_SECRET_ACCESS_KEY"] = e.SecretAccessKey
 		set["AWS_SESSION_TOKEN"] = e.SessionToken
@@ -98,7 +113,16 @@ func Run(ctx context.Context, opts *Options) error {
 		// Later sign-ins are started by the SDK in the child, not by the user.
 		s.Unattended()
 		srv, err := credserver.Start(srvCtx, func(ctx context.Context) (credserver.Creds, error) {
+			// The sign-in goes on when the SDK that asked gives up (some
+			// wait only 2s): its retry then finds the keys in the cache
+			// instead of starting another sign-in (another push).
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), signInLimit)
+			defer cancel()
 			e, _, err := s.Keys(ctx, opts.RefreshWindow)
+			var input *provider.InputNeededError
+			if errors.As(err, &input) || errors.Is(err, prompt.ErrNoTerminal) {
+				return credserver.Creds{}, fmt.Errorf("the keys of %s need a new sign-in and awsfed cannot ask while the command holds the terminal: run `awsfed login %s` in another terminal; this endpoint then serves the new keys", s.Login.Account, s.Login.Account)
+			}
 			if err != nil {
 				return credserver.Creds{}, err
 			}
@@ -114,7 +138,7 @@ func Run(ctx context.Context, opts *Options) error {
 			k, v, _ := strings.Cut(kv, "=")
 			set[k] = v
 		}
-		if err := unshadow(f, set); err != nil {
+		if err := hideDefaultKeys(f, set); err != nil {
 			return err
 		}
 	}
@@ -133,12 +157,14 @@ func Run(ctx context.Context, opts *Options) error {
 	return nil
 }
 
-// unshadow keeps a [default] profile from winning over the endpoint: AWS
-// SDKs read the default profile's keys before they ask a container
-// endpoint. Keys in the credentials file are hidden from the child; what
-// the config file's [default] would do is only warned about, since the
-// child may need the rest of that file.
-func unshadow(f *factory.Factory, set map[string]string) error {
+// signInLimit bounds one sign-in started by the endpoint, push approval
+// and typed codes included.
+const signInLimit = 5 * time.Minute
+
+// hideDefaultKeys keeps [default] keys of the credentials file from winning
+// over the endpoint: AWS SDKs read the default profile before they ask a
+// container endpoint, so the child sees no credentials file.
+func hideDefaultKeys(f *factory.Factory, set map[string]string) error {
 	credPath, err := awsfiles.CredentialsPath(f.Getenv)
 	if err != nil {
 		return err
@@ -151,19 +177,26 @@ func unshadow(f *factory.Factory, set map[string]string) error {
 		set["AWS_SHARED_CREDENTIALS_FILE"] = os.DevNull
 		fmt.Fprintf(f.IO.ErrOut, "awsfed: [default] in %s holds keys that AWS tools would use first; the command sees no credentials file.\n", credPath)
 	}
+	return nil
+}
+
+// configDefaultShadows says what in the config file's [default] profile
+// AWS tools would use before a credentials endpoint ("" = nothing). That
+// file cannot be hidden like the credentials file: the child may need the
+// rest of it.
+func configDefaultShadows(f *factory.Factory) (string, error) {
 	cfgPath, err := awsfiles.ConfigPath(f.Getenv)
 	if err != nil {
-		return err
+		return "", err
 	}
 	m, _, err := awsfiles.ReadConfigProfile(cfgPath, "default")
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, key := range []string{"credential_process", "aws_access_key_id", "role_arn", "sso_session", "sso_start_url", "web_identity_token_file"} {
 		if m[key] != "" {
-			fmt.Fprintf(f.IO.ErrOut, "awsfed: warning: [default] in %s sets %s, which AWS tools use before awsfed's endpoint.\n", cfgPath, key)
-			break
+			return fmt.Sprintf("[default] in %s sets %s", cfgPath, key), nil
 		}
 	}
-	return nil
+	return "", nil
 }

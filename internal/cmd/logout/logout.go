@@ -52,12 +52,11 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	l, err := file.Resolve(opts.Account, config.Overrides{Profile: opts.Profile, DefaultURL: f.Providers.DefaultURL}, f.Getenv)
 	var resolve *config.ResolveError
+	configured := err == nil
 	if errors.As(err, &resolve) {
-		// Keys of an account no longer configured can still be removed.
+		// Cached keys of an account no longer configured can still go; its
+		// profile only when named, since another tool may own it.
 		l, err = &config.Login{Account: opts.Account, Profile: opts.Profile}, nil
-		if l.Profile == "" {
-			l.Profile = opts.Account
-		}
 	}
 	if err != nil {
 		return err
@@ -77,6 +76,10 @@ func Run(ctx context.Context, opts *Options) error {
 	credPath, err := awsfiles.CredentialsPath(f.Getenv)
 	if err != nil {
 		return err
+	}
+	if !configured && l.Profile == "" {
+		fmt.Fprintf(w, "Left %s alone: %s is not a configured account, so awsfed cannot tell its profile (pass --profile).\n", credPath, l.Account)
+		return nil
 	}
 	k, found, err := awsfiles.ReadCredentials(credPath, l.Profile)
 	switch {
@@ -101,7 +104,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	err = ring.Remove(ctx, keyring.Key(l.IdPName, l.Username))
+	err = ring.Remove(ctx, cmdutil.KeyringKey(l))
 	if errors.Is(err, keyring.ErrNotFound) {
 		fmt.Fprintf(w, "No password of %s was stored in the %s keyring.\n", l.Username, ring.Backend())
 		return nil

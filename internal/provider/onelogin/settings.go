@@ -12,7 +12,7 @@ func (p *Provider) Settings() []provider.Setting {
 		{Key: SettingSubdomain, Label: "OneLogin subdomain (acme for acme.onelogin.com)", Required: true},
 		{Key: SettingAppID, Label: "OneLogin app id of the AWS app (Applications → the AWS app → its URL ends in the id)", Required: true},
 		{Key: SettingClientID, Label: `OneLogin API client id (Developers → API Credentials, scope "Authentication Only")`, Required: true},
-		{Key: SettingClientSecret, Label: "OneLogin API client secret (empty: read AWSFED_ONELOGIN_CLIENT_SECRET at login)", Secret: true},
+		{Key: SettingClientSecret, Label: "OneLogin API client secret (empty: read " + EnvClientSecret + " at login)", Secret: true, EnvVar: EnvClientSecret},
 		{Key: SettingMFA, Label: "MFA device to use when you have several (a type such as protect, google, sms, or a device id; empty to choose each time)"},
 	}
 }
