@@ -3,9 +3,11 @@ package e2e
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -187,4 +189,50 @@ func TestCLIExecRefreshesExpiredKeys(t *testing.T) {
 		"AssumeRoleWithSAML": 2, "AssumeRoleWithSAML ok": 2,
 		"GetCallerIdentity": 2, "GetCallerIdentity ok": 2,
 	})
+}
+
+// Twenty AWS CLI processes starting at once on an empty cache cause one
+// sign-in: one AssumeRoleWithSAML, one IdP login; the others wait for its
+// lock and read the cache.
+func TestCLITwentyProcessesOneSignIn(t *testing.T) {
+	requireCLI(t)
+	s := newSandboxHome(t, sandbox.Options{})
+	s.mustRun(t, env.bin, "setup-profile", "dev", "--command", env.bin)
+	s.setenv("AWSFED_PASSWORD", "demo")
+	const n = 20
+	outs := make([]string, n)
+	fails := make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			code, stdout, stderr := s.runCmd(t, "", nil, awsCLI, "--profile", "dev", "sts", "get-caller-identity", "--endpoint-url", s.sb.STSURL, "--output", "json")
+			if code != 0 {
+				fails[i] = fmt.Sprintf("exit %d: %s", code, stderr)
+			}
+			outs[i] = stdout
+		}()
+	}
+	wg.Wait()
+	for i := range n {
+		if fails[i] != "" {
+			t.Fatalf("process %d: %s", i, fails[i])
+		}
+	}
+	first := parseARN(t, outs[0])
+	wantDevARN(t, first)
+	for i := range n {
+		if arn := parseARN(t, outs[i]); arn != first {
+			t.Errorf("process %d: %q, want %q", i, arn, first)
+		}
+	}
+	got := s.tally()
+	wantActions(t, "after 20 processes", got, map[string]int{
+		"AssumeRoleWithSAML": 1, "AssumeRoleWithSAML ok": 1,
+		"GetCallerIdentity": n, "GetCallerIdentity ok": n,
+	})
+	if got.idp != 3 {
+		t.Errorf("%d IdP requests, want 3 (one login: SSO redirect, form, post)", got.idp)
+	}
 }
