@@ -317,3 +317,33 @@ func TestLogoutOfAnUnknownAccount(t *testing.T) {
 		t.Error("logout --profile ghost kept the keys")
 	}
 }
+
+// When exec's endpoint needs a new sign-in and nobody can be asked, it says
+// so once and does not visit the IdP again at each SDK retry.
+func TestExecEndpointCannotAsk(t *testing.T) {
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Skip("curl is not installed (.ci/run installs it)")
+	}
+	s := startSandbox(t, sandbox.Options{CredentialLifetime: 3 * time.Second})
+	c := newCLI(t)
+	c.configured(t, s, "Dev")
+	c.env["PATH"] = os.Getenv("PATH")
+	fetch := `curl -s -H "Authorization: $AWS_CONTAINER_AUTHORIZATION_TOKEN" "$AWS_CONTAINER_CREDENTIALS_FULL_URI"; echo`
+	script := "sleep 3; " + fetch + "; " + fetch + "; " + fetch
+	code, stdout, stderr := c.run("", &prompt.Stub{Answers: []string{"demo"}}, "exec", "dev", "--refresh-window", "1s", "--", "sh", "-c", script)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if n := strings.Count(stdout, "run `awsfed login dev` in another terminal"); n != 3 {
+		t.Errorf("%d answers say what to do, want 3:\n%s", n, stdout)
+	}
+	if n := strings.Count(stderr, "could not refresh the keys of dev"); n != 1 {
+		t.Errorf("told the user %d times, want once:\n%s", n, stderr)
+	}
+	if got := s.STSActions()["AssumeRoleWithSAML ok"]; got != 1 {
+		t.Errorf("%d sign-ins, want 1", got)
+	}
+	if idp, _ := s.Counts(); idp > 3+2 {
+		t.Errorf("%d IdP requests: the retries visited the IdP again", idp)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"sync"
 
 	"golang.org/x/term"
 )
@@ -38,7 +39,23 @@ func System() *IOStreams {
 // Test returns streams backed by buffers: stdin, stdout and stderr.
 func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+	// One lock for both: a command run by awsfed exec writes through pipes
+	// copied by other goroutines while awsfed writes its own lines.
+	mu := &sync.Mutex{}
+	return &IOStreams{In: in, Out: &lockedWriter{mu: mu, w: out}, ErrOut: &lockedWriter{mu: mu, w: errOut}}, in, out, errOut
+}
+
+// lockedWriter serialises writes to a test buffer; read the buffer only
+// once the command has returned.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // IsStdinTTY reports whether stdin is a terminal.

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/awsfed/awsfed/internal/awsfiles"
+	"github.com/awsfed/awsfed/internal/cache"
 	"github.com/awsfed/awsfed/internal/childproc"
 	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
@@ -112,22 +113,8 @@ func Run(ctx context.Context, opts *Options) error {
 		defer stop()
 		// Later sign-ins are started by the SDK in the child, not by the user.
 		s.Unattended()
-		srv, err := credserver.Start(srvCtx, func(ctx context.Context) (credserver.Creds, error) {
-			// The sign-in goes on when the SDK that asked gives up (some
-			// wait only 2s): its retry then finds the keys in the cache
-			// instead of starting another sign-in (another push).
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), signInLimit)
-			defer cancel()
-			e, _, err := s.Keys(ctx, opts.RefreshWindow)
-			var input *provider.InputNeededError
-			if errors.As(err, &input) || errors.Is(err, prompt.ErrNoTerminal) {
-				return credserver.Creds{}, fmt.Errorf("the keys of %s need a new sign-in and awsfed cannot ask while the command holds the terminal: run `awsfed login %s` in another terminal; this endpoint then serves the new keys", s.Login.Account, s.Login.Account)
-			}
-			if err != nil {
-				return credserver.Creds{}, err
-			}
-			return credserver.Creds{AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, SessionToken: e.SessionToken, Expiration: e.Expiration}, nil
-		}, credserver.Options{OnError: func(err error) {
+		ep := &endpoint{s: s, window: opts.RefreshWindow, now: f.Now}
+		srv, err := credserver.Start(srvCtx, ep.get, credserver.Options{OnError: func(err error) {
 			fmt.Fprintf(f.IO.ErrOut, "awsfed: could not refresh the keys of %s: %v\n", s.Login.Account, err)
 		}})
 		if err != nil {
@@ -160,6 +147,53 @@ func Run(ctx context.Context, opts *Options) error {
 // signInLimit bounds one sign-in started by the endpoint, push approval
 // and typed codes included.
 const signInLimit = 5 * time.Minute
+
+// cannotAskPause is how long the endpoint answers "sign in by hand" without
+// trying again: SDKs retry at once, and each try would visit the IdP.
+const cannotAskPause = 30 * time.Second
+
+// endpoint is what the credentials endpoint serves: the cached keys, or
+// those of a new sign-in. Its calls come one at a time (credserver).
+type endpoint struct {
+	s      *cmdutil.Session
+	window time.Duration
+	now    func() time.Time
+
+	cannotAsk   error // the last "needs input nobody can give"
+	cannotAskAt time.Time
+}
+
+func (ep *endpoint) get(ctx context.Context) (credserver.Creds, error) {
+	if ep.cannotAsk != nil && ep.now().Sub(ep.cannotAskAt) < cannotAskPause {
+		// Keys signed in from another terminal meanwhile are served.
+		if e, ok, err := ep.s.Cache.Get(ep.s.Login.Account, ep.s.Login.RoleARN); err == nil && ok && e.Remaining(ep.now()) > ep.window {
+			return creds(e), nil
+		}
+		return credserver.Creds{}, ep.cannotAsk
+	}
+	// The sign-in goes on when the SDK that asked gives up (some wait only
+	// 2s): its retry then finds the keys in the cache instead of starting
+	// another sign-in (another push).
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), signInLimit)
+	defer cancel()
+	e, _, err := ep.s.Keys(ctx, ep.window)
+	var input *provider.InputNeededError
+	if errors.As(err, &input) || errors.Is(err, prompt.ErrNoTerminal) {
+		account := ep.s.Login.Account
+		ep.cannotAsk = fmt.Errorf("the keys of %s need a new sign-in and awsfed cannot ask while the command holds the terminal: run `awsfed login %s` in another terminal; this endpoint then serves the new keys", account, account)
+		ep.cannotAskAt = ep.now()
+		return credserver.Creds{}, ep.cannotAsk
+	}
+	if err != nil {
+		return credserver.Creds{}, err
+	}
+	ep.cannotAsk = nil
+	return creds(e), nil
+}
+
+func creds(e *cache.Entry) credserver.Creds {
+	return credserver.Creds{AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, SessionToken: e.SessionToken, Expiration: e.Expiration}
+}
 
 // hideDefaultKeys keeps [default] keys of the credentials file from winning
 // over the endpoint: AWS SDKs read the default profile before they ask a
