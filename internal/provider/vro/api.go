@@ -73,24 +73,26 @@ func (f *flow) start(ctx context.Context) (*url.URL, error) {
 	case http.StatusUnauthorized:
 		return nil, &provider.RejectedError{IdP: u.Hostname(), Username: f.in.Username}
 	case http.StatusNotFound:
-		return nil, &provider.UnexpectedPageError{Hint: vroHint, URL: httpx.Redact(u), Status: resp.StatusCode,
-			What: fmt.Sprintf("no workflow %s: %s is wrong or %s has no permission to run it", f.cfg.workflowID, SettingWorkflowID, f.in.Username)}
+		return nil, &provider.UnexpectedPageError{URL: httpx.Redact(u), Status: resp.StatusCode,
+			What: fmt.Sprintf("no workflow %s: %s is wrong or %s has no permission to run it", f.cfg.workflowID, SettingWorkflowID, f.in.Username),
+			Hint: "check " + SettingWorkflowID + " in " + f.section() + " (the id in the workflow's properties in the vRO client), " +
+				"or ask the vRO administrators to let " + f.in.Username + " run the workflow"}
 	case http.StatusBadRequest:
 		what := "the broker refused the workflow inputs"
 		if msg := f.brokerMessage(raw); msg != "" {
 			what += ": " + msg
 		}
-		return nil, &provider.UnexpectedPageError{Hint: vroHint, URL: httpx.Redact(u), Status: resp.StatusCode, What: what}
+		return nil, &provider.UnexpectedPageError{Hint: f.hint(), URL: httpx.Redact(u), Status: resp.StatusCode, What: what}
 	default:
-		return nil, &provider.UnexpectedPageError{Hint: vroHint, URL: httpx.Redact(u), Status: resp.StatusCode, What: "the workflow did not start"}
+		return nil, &provider.UnexpectedPageError{Hint: f.hint(), URL: httpx.Redact(u), Status: resp.StatusCode, What: "the workflow did not start"}
 	}
 	loc := resp.Header.Get("Location")
 	if loc == "" {
-		return nil, &provider.UnexpectedPageError{Hint: vroHint, URL: httpx.Redact(u), Status: resp.StatusCode, What: "no Location header naming the workflow execution"}
+		return nil, &provider.UnexpectedPageError{Hint: f.hint(), URL: httpx.Redact(u), Status: resp.StatusCode, What: "no Location header naming the workflow execution"}
 	}
 	exec, err := u.Parse(loc)
 	if err != nil {
-		return nil, &provider.UnexpectedPageError{Hint: vroHint, URL: httpx.Redact(u), Status: resp.StatusCode, What: "the Location header is not a URL"}
+		return nil, &provider.UnexpectedPageError{Hint: f.hint(), URL: httpx.Redact(u), Status: resp.StatusCode, What: "the Location header is not a URL"}
 	}
 	if exec.Scheme != u.Scheme || exec.Host != u.Host {
 		// vRO behind a proxy names its internal host; the credentials stay
@@ -126,10 +128,10 @@ func (f *flow) getJSON(ctx context.Context, u *url.URL, v any) error {
 		return httpx.Classify(err, u.String())
 	}
 	if resp.StatusCode != http.StatusOK {
-		return &provider.UnexpectedPageError{Hint: vroHint, URL: httpx.Redact(u), Status: resp.StatusCode, What: "vRO did not return the workflow execution"}
+		return &provider.UnexpectedPageError{Hint: f.hint(), URL: httpx.Redact(u), Status: resp.StatusCode, What: "vRO did not return the workflow execution"}
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
-		return &provider.UnexpectedPageError{Hint: vroHint, URL: httpx.Redact(u), Status: resp.StatusCode, What: "the answer is not the expected JSON"}
+		return &provider.UnexpectedPageError{Hint: f.hint(), URL: httpx.Redact(u), Status: resp.StatusCode, What: "the answer is not the expected JSON"}
 	}
 	return nil
 }
@@ -172,5 +174,11 @@ func (f *flow) do(ctx context.Context, method string, u *url.URL, body []byte) (
 	return resp, nil
 }
 
-// vroHint is the advice for an answer the provider does not understand.
-const vroHint = "check url (https://HOST:8281 for vRO 7, https://HOST for vRO 8), workflow_id and output_param in the [idp] section; --debug shows each call"
+// hint is the advice for an answer the provider does not understand.
+func (f *flow) hint() string {
+	return "check url (https://HOST:8281 for vRO 7, https://HOST for vRO 8), " + SettingWorkflowID + " and " + SettingOutputParam +
+		" in " + f.section() + "; --debug shows each call"
+}
+
+// section names the configuration section the settings come from.
+func (f *flow) section() string { return "[idp " + f.in.IdP + "]" }

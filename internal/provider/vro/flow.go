@@ -2,7 +2,6 @@ package vro
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -81,8 +80,12 @@ func (f *flow) wait(ctx context.Context, exec *url.URL) (string, error) {
 		}
 		elapsed := f.p.now().Sub(start)
 		if elapsed >= f.cfg.pollTimeout {
-			return "", fmt.Errorf("the vRO workflow execution %s did not finish within %s (state %s): the workflow may be stuck; check it in vRO or raise %s",
-				httpx.Redact(exec), elapsed.Round(time.Millisecond), stateName(st.Value), SettingPollTimeout)
+			return "", &provider.ServiceError{
+				What: fmt.Sprintf("the vRO workflow execution %s did not finish within %s (state %s)",
+					httpx.Redact(exec), elapsed.Round(100*time.Millisecond), stateName(st.Value)),
+				Hint: "the workflow may be stuck or waiting for someone to act on it: check the execution in vRO, or raise " +
+					SettingPollTimeout + " in " + f.section() + " (now " + f.cfg.pollTimeout.String() + ")",
+			}
 		}
 		if err := f.p.sleep(ctx, min(delay, f.cfg.pollTimeout-elapsed)); err != nil {
 			return "", fmt.Errorf("waiting for the vRO workflow execution %s: %w", httpx.Redact(exec), err)
@@ -123,7 +126,10 @@ type execution struct {
 // result reads the outcome of an ended execution.
 func (f *flow) result(ctx context.Context, exec *url.URL, state string) (string, error) {
 	if state == "canceled" {
-		return "", fmt.Errorf("the vRO workflow execution %s was canceled", httpx.Redact(exec))
+		return "", &provider.ServiceError{
+			What: fmt.Sprintf("the vRO workflow execution %s was canceled", httpx.Redact(exec)),
+			Hint: "someone or something in vRO canceled the run: try again, or ask the vRO administrators why",
+		}
 	}
 	detailURL := *exec
 	detailURL.Path = strings.TrimRight(exec.Path, "/") + "/"
@@ -133,10 +139,14 @@ func (f *flow) result(ctx context.Context, exec *url.URL, state string) (string,
 		return "", err
 	}
 	if state == "failed" {
+		// The exception is the workflow's own words, often about the
+		// account (a missing group); the run's log is for administrators.
+		const logs = "the vRO administrators, who can read the execution's log (--debug shows its URL)"
 		if msg := f.oneLine(ex.Exception); msg != "" {
-			return "", fmt.Errorf("the vRO workflow failed: %s", msg)
+			return "", &provider.ServiceError{What: "the vRO workflow failed: " + msg,
+				Hint: "the message comes from the broker workflow: fix what it names, or ask " + logs}
 		}
-		return "", errors.New("the workflow failed")
+		return "", &provider.ServiceError{What: "the vRO workflow failed without saying why", Hint: "ask " + logs}
 	}
 	names := make([]string, 0, len(ex.Outputs))
 	for _, o := range ex.Outputs {
@@ -152,7 +162,7 @@ func (f *flow) result(ctx context.Context, exec *url.URL, state string) (string,
 			v = o.Value.Secure.Value
 		}
 		if v == "" {
-			return "", &provider.UnexpectedPageError{Hint: vroHint, URL: httpx.Redact(&detailURL), What: "the output parameter " + f.cfg.outputParam + " is empty or not a string"}
+			return "", &provider.UnexpectedPageError{Hint: f.hint(), URL: httpx.Redact(&detailURL), What: "the output parameter " + f.cfg.outputParam + " is empty or not a string"}
 		}
 		f.log.Printf("vro: found the output parameter %s", f.cfg.outputParam)
 		return v, nil
@@ -161,7 +171,7 @@ func (f *flow) result(ctx context.Context, exec *url.URL, state string) (string,
 	if len(names) > 0 {
 		present = strings.Join(names, ", ")
 	}
-	return "", &provider.UnexpectedPageError{Hint: vroHint,
+	return "", &provider.UnexpectedPageError{Hint: f.hint(),
 		URL:  httpx.Redact(&detailURL),
 		What: fmt.Sprintf("no output parameter %s (present: %s); set %s to the one holding the SAMLResponse", f.cfg.outputParam, present, SettingOutputParam),
 	}

@@ -11,17 +11,17 @@ import (
 
 	"github.com/awsfed/awsfed/internal/httpx"
 	"github.com/awsfed/awsfed/internal/provider"
+	"github.com/awsfed/awsfed/internal/provider/vro/vrotest"
 )
 
 const trickyPW = `p&ss:w"o'rd%25 ünï密🔑\`
 
 func TestSuccessAfterPolls(t *testing.T) {
-	f := newFake(t, "alice", trickyPW)
-	f.states = []string{"running", "waiting", "running", "completed"}
+	f := newFake(t, "alice", trickyPW, vrotest.Options{Polls: 3, PendingState: "waiting"})
 	p, clock := testProvider()
 	var calls atomic.Int32
 	var log strings.Builder
-	got, err := p.Assertion(t.Context(), input(f.srv.URL+"/vco/", "alice", trickyPW, nil, &calls, &log))
+	got, err := p.Assertion(t.Context(), input(f.URL+"/vco/", "alice", trickyPW, nil, &calls, &log))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,11 +30,11 @@ func TestSuccessAfterPolls(t *testing.T) {
 	}
 	wantBody := `{"parameters":[{"name":"username","type":"string","scope":"local","value":{"string":{"value":"alice"}}},` +
 		`{"name":"password","type":"SecureString","scope":"local","value":{"secure-string":{"value":"p&ss:w\"o'rd%25 ünï密🔑\\"}}}]}`
-	if len(f.bodies) != 1 || string(f.bodies[0]) != wantBody {
-		t.Fatalf("body\n got %s\nwant %s", f.bodies, wantBody)
+	if b := f.Bodies(); len(b) != 1 || b[0] != wantBody {
+		t.Fatalf("body\n got %s\nwant %s", b, wantBody)
 	}
-	if calls.Load() != 1 || f.posts != 1 || f.polls != 4 {
-		t.Fatalf("password calls %d, posts %d, polls %d; want 1, 1, 4", calls.Load(), f.posts, f.polls)
+	if c := f.Counts(); calls.Load() != 1 || c != (vrotest.Counts{Starts: 1, Polls: 4, Details: 1}) {
+		t.Fatalf("password calls %d, vRO calls %+v; want 1, one start, 4 polls, 1 read", calls.Load(), c)
 	}
 	want := []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second}
 	if len(clock.sleeps) != len(want) || clock.sleeps[0] != want[0] || clock.sleeps[2] != want[2] {
@@ -55,49 +55,55 @@ func TestSuccessAfterPolls(t *testing.T) {
 
 func TestBaseURLForms(t *testing.T) {
 	for _, suffix := range []string{"", "/", "/vco", "/vco/"} {
-		f := newFake(t, "alice", "pw")
+		f := newFake(t, "alice", "pw", vrotest.Options{})
 		p, _ := testProvider()
 		var calls atomic.Int32
-		if _, err := p.Assertion(t.Context(), input(f.srv.URL+suffix, "alice", "pw", nil, &calls, nil)); err != nil {
+		if _, err := p.Assertion(t.Context(), input(f.URL+suffix, "alice", "pw", nil, &calls, nil)); err != nil {
 			t.Errorf("url suffix %q: %v", suffix, err)
 		}
 	}
 }
 
 func TestCustomParams(t *testing.T) {
-	f := newFake(t, "bob", "s3cret")
-	f.wantParams = []param{stringParam("user", "bob"), secureParam("secret", "s3cret"),
-		stringParam("account", "prod & co"), stringParam("role", "admin")}
-	f.detail = `{"output-parameters":[{"name":"other","value":{"string":{"value":"x"}}},{"name":"assertion","type":"SecureString","value":{"secure-string":{"value":"` + testSAML + `"}}}]}`
+	f := newFake(t, "bob", "s3cret", vrotest.Options{
+		WorkflowID: "wf 7", UsernameParam: "user", PasswordParam: "secret",
+		Inputs:      map[string]string{"account": "prod & co", "role": "admin"},
+		OutputParam: "assertion", SecureOutput: true, OtherOutputs: []vrotest.Output{{Name: "other", Value: "x"}},
+	})
 	p, _ := testProvider()
 	var calls atomic.Int32
-	s := map[string]string{SettingUsernameParam: "user", SettingPasswordParam: "secret", SettingOutputParam: "assertion",
+	s := map[string]string{SettingWorkflowID: "wf 7", SettingUsernameParam: "user", SettingPasswordParam: "secret", SettingOutputParam: "assertion",
 		"input.role": "admin", "input.account": "prod & co"}
-	got, err := p.Assertion(t.Context(), input(f.srv.URL, "bob", "s3cret", s, &calls, nil))
+	got, err := p.Assertion(t.Context(), input(f.URL, "bob", "s3cret", s, &calls, nil))
 	if err != nil || got != testSAML {
 		t.Fatalf("got %q, %v", got, err)
+	}
+	// Inputs go in a fixed order: user, password, then the rest by name.
+	b := f.Bodies()
+	if len(b) != 1 || !strings.Contains(b[0], `"user"`) ||
+		strings.Index(b[0], `"user"`) > strings.Index(b[0], `"secret"`) || strings.Index(b[0], `"account"`) > strings.Index(b[0], `"role"`) {
+		t.Errorf("body %s", b)
 	}
 }
 
 func TestRelativeLocation(t *testing.T) {
-	f := newFake(t, "alice", "pw")
-	f.location = testExecID + "/"
+	f := newFake(t, "alice", "pw", vrotest.Options{RelativeLocation: true})
 	p, _ := testProvider()
 	var calls atomic.Int32
-	if got, err := p.Assertion(t.Context(), input(f.srv.URL, "alice", "pw", nil, &calls, nil)); err != nil || got != testSAML {
+	if got, err := p.Assertion(t.Context(), input(f.URL, "alice", "pw", nil, &calls, nil)); err != nil || got != testSAML {
 		t.Fatalf("got %q, %v", got, err)
 	}
 }
 
 func TestWorkflowFailed(t *testing.T) {
-	f := newFake(t, "alice", "hunter2")
-	f.states = []string{"running", "failed"}
-	f.detail = `{"state":"failed","content-exception":"  user hunter2 not in group AWS-Admins ` + strings.Repeat("x", 300) + `\n at line 12 (Workflow:broker)"}`
+	f := newFake(t, "alice", "hunter2", vrotest.Options{Polls: 1, Final: vrotest.Failed,
+		Exception: "  user hunter2 not in group AWS-Admins " + strings.Repeat("x", 300) + "\n at line 12 (Workflow:broker)"})
 	p, _ := testProvider()
 	var calls atomic.Int32
-	_, err := p.Assertion(t.Context(), input(f.srv.URL, "alice", "hunter2", nil, &calls, nil))
-	if err == nil {
-		t.Fatal("no error")
+	_, err := p.Assertion(t.Context(), input(f.URL, "alice", "hunter2", nil, &calls, nil))
+	var se *provider.ServiceError
+	if !errors.As(err, &se) || se.Rejected || !strings.Contains(se.Hint, "administrators") {
+		t.Fatalf("error %#v, want a ServiceError with a hint", err)
 	}
 	msg := err.Error()
 	if !strings.Contains(msg, "not in group AWS-Admins") || strings.Contains(msg, "line 12") || strings.Contains(msg, "hunter2") {
@@ -107,40 +113,46 @@ func TestWorkflowFailed(t *testing.T) {
 		t.Fatalf("error is %d characters long", n)
 	}
 
-	f2 := newFake(t, "alice", "pw")
-	f2.states = []string{"failed"}
-	f2.detail = `{"state":"failed"}`
-	_, err = p.Assertion(t.Context(), input(f2.srv.URL, "alice", "pw", nil, &calls, nil))
-	if err == nil || err.Error() != "the workflow failed" {
-		t.Fatalf("error %v, want the workflow failed", err)
+	f2 := newFake(t, "alice", "pw", vrotest.Options{Final: vrotest.Failed})
+	_, err = p.Assertion(t.Context(), input(f2.URL, "alice", "pw", nil, &calls, nil))
+	if !errors.As(err, &se) || err.Error() != "the vRO workflow failed without saying why" {
+		t.Fatalf("error %v, want the workflow failed without saying why", err)
 	}
 }
 
 func TestCanceled(t *testing.T) {
-	f := newFake(t, "alice", "pw")
-	f.states = []string{"running", "canceled"}
+	f := newFake(t, "alice", "pw", vrotest.Options{Polls: 1, Final: vrotest.Canceled})
 	p, _ := testProvider()
 	var calls atomic.Int32
-	_, err := p.Assertion(t.Context(), input(f.srv.URL, "alice", "pw", nil, &calls, nil))
-	if err == nil || !strings.Contains(err.Error(), "canceled") {
-		t.Fatalf("error %v, want canceled", err)
+	_, err := p.Assertion(t.Context(), input(f.URL, "alice", "pw", nil, &calls, nil))
+	var se *provider.ServiceError
+	if !errors.As(err, &se) || !strings.Contains(err.Error(), "canceled") || !strings.Contains(err.Error(), f.Executions()[0]) {
+		t.Fatalf("error %v, want canceled naming the execution", err)
+	}
+	// A canceled run has nothing to read.
+	if c := f.Counts(); c.Details != 0 {
+		t.Errorf("vRO calls %+v", c)
 	}
 }
 
 func TestPollTimeout(t *testing.T) {
-	f := newFake(t, "alice", "pw")
-	f.states = []string{"waiting-signal"}
+	f := newFake(t, "alice", "pw", vrotest.Options{NeverEnds: true, PendingState: "waiting-signal"})
 	p, clock := testProvider()
 	var calls atomic.Int32
 	var log strings.Builder
-	_, err := p.Assertion(t.Context(), input(f.srv.URL, "alice", "pw", map[string]string{SettingPollTimeout: "20s"}, &calls, &log))
-	if err == nil {
-		t.Fatal("no error")
+	_, err := p.Assertion(t.Context(), input(f.URL, "alice", "pw", map[string]string{SettingPollTimeout: "20s"}, &calls, &log))
+	var se *provider.ServiceError
+	if !errors.As(err, &se) {
+		t.Fatalf("error %#v, want ServiceError", err)
 	}
-	msg := err.Error()
-	for _, w := range []string{"20s", f.srv.URL + f.execPath(), "stuck", "waiting-signal"} {
-		if !strings.Contains(msg, w) {
-			t.Errorf("error %q lacks %q", msg, w)
+	for _, w := range []string{"within 20s", f.Executions()[0], "waiting-signal"} {
+		if !strings.Contains(se.What, w) {
+			t.Errorf("error %q lacks %q", se.What, w)
+		}
+	}
+	for _, w := range []string{"stuck", "poll_timeout in [idp test] (now 20s)"} {
+		if !strings.Contains(se.Hint, w) {
+			t.Errorf("hint %q lacks %q", se.Hint, w)
 		}
 	}
 	var total time.Duration
@@ -153,61 +165,63 @@ func TestPollTimeout(t *testing.T) {
 	if total != 20*time.Second {
 		t.Errorf("slept %v in all, want 20s", total)
 	}
+	if c := f.Counts(); c.Polls != len(clock.sleeps)+1 || c.Details != 0 {
+		t.Errorf("vRO calls %+v after %d sleeps", c, len(clock.sleeps))
+	}
 	if !strings.Contains(log.String(), "waiting-signal") {
 		t.Errorf("debug output lacks the state:\n%s", log.String())
 	}
 }
 
 func TestRejected(t *testing.T) {
-	f := newFake(t, "alice", "right")
+	f := newFake(t, "alice", "right", vrotest.Options{})
 	p, _ := testProvider()
 	var calls atomic.Int32
-	_, err := p.Assertion(t.Context(), input(f.srv.URL, "alice", "wrong", nil, &calls, nil))
+	_, err := p.Assertion(t.Context(), input(f.URL, "alice", "wrong", nil, &calls, nil))
 	var re *provider.RejectedError
 	if !errors.As(err, &re) || re.Username != "alice" || re.IdP != "127.0.0.1" {
 		t.Fatalf("error %#v, want RejectedError for alice at 127.0.0.1", err)
 	}
-	if f.posts != 1 || calls.Load() != 1 || strings.Contains(err.Error(), "wrong") {
-		t.Fatalf("posts %d, password calls %d, error %q", f.posts, calls.Load(), err)
+	if c := f.Counts(); c != (vrotest.Counts{Starts: 1}) || calls.Load() != 1 || strings.Contains(err.Error(), "wrong") {
+		t.Fatalf("vRO calls %+v, password calls %d, error %q", c, calls.Load(), err)
 	}
 }
 
 func TestStartRefused(t *testing.T) {
 	for _, tc := range []struct {
-		status int
-		body   string
-		want   []string
+		opts vrotest.Options
+		want []string
 	}{
-		{404, `{"status":404}`, []string{testWorkflow, "permission", "workflow_id"}},
-		{400, `{"status":400,"message":"Parameter 'username' is required\nstack"}`, []string{"Parameter 'username' is required"}},
-		{500, ``, []string{"HTTP 500"}},
+		{vrotest.Options{WorkflowID: "another"}, []string{vrotest.DefaultWorkflowID, "permission", "workflow_id in [idp test]", "administrators"}},
+		{vrotest.Options{StartStatus: 400, StartBody: `{"status":400,"message":"Parameter 'username' is required\nstack"}`},
+			[]string{"Parameter 'username' is required", "HTTP 400"}},
+		{vrotest.Options{StartStatus: 500}, []string{"HTTP 500", "did not start"}},
 	} {
-		f := newFake(t, "alice", "pw")
-		f.status, f.startBody = tc.status, tc.body
+		f := newFake(t, "alice", "pw", tc.opts)
 		p, _ := testProvider()
 		var calls atomic.Int32
-		_, err := p.Assertion(t.Context(), input(f.srv.URL, "alice", "pw", nil, &calls, nil))
+		_, err := p.Assertion(t.Context(), input(f.URL, "alice", "pw", nil, &calls, nil))
 		var ue *provider.UnexpectedPageError
-		if !errors.As(err, &ue) || ue.Status != tc.status {
-			t.Fatalf("HTTP %d: error %#v, want UnexpectedPageError", tc.status, err)
+		if !errors.As(err, &ue) {
+			t.Fatalf("%+v: error %#v, want UnexpectedPageError", tc.opts, err)
 		}
 		for _, w := range tc.want {
-			if !strings.Contains(err.Error(), w) {
-				t.Errorf("HTTP %d: error %q lacks %q", tc.status, err, w)
+			if !strings.Contains(err.Error()+"\n"+ue.Hint, w) {
+				t.Errorf("%+v: error %q, hint %q lack %q", tc.opts, err, ue.Hint, w)
 			}
 		}
-		if strings.Contains(err.Error(), "stack") || f.polls != 0 {
-			t.Errorf("HTTP %d: error %q, %d polls", tc.status, err, f.polls)
+		if c := f.Counts(); strings.Contains(err.Error(), "stack") || c != (vrotest.Counts{Starts: 1}) {
+			t.Errorf("%+v: error %q, vRO calls %+v", tc.opts, err, c)
 		}
 	}
 }
 
 func TestMissingOutputListsNames(t *testing.T) {
-	f := newFake(t, "alice", "pw")
-	f.detail = `{"state":"completed","output-parameters":[{"name":"result","value":{"string":{"value":"ok"}}},{"name":"assertionXml","value":{"string":{"value":"secret-ish"}}}]}`
+	f := newFake(t, "alice", "pw", vrotest.Options{OutputParam: "assertionXml",
+		OtherOutputs: []vrotest.Output{{Name: "result", Value: "secret-ish"}}})
 	p, _ := testProvider()
 	var calls atomic.Int32
-	_, err := p.Assertion(t.Context(), input(f.srv.URL, "alice", "pw", nil, &calls, nil))
+	_, err := p.Assertion(t.Context(), input(f.URL, "alice", "pw", nil, &calls, nil))
 	var ue *provider.UnexpectedPageError
 	if !errors.As(err, &ue) {
 		t.Fatalf("error %#v, want UnexpectedPageError", err)
@@ -217,7 +231,7 @@ func TestMissingOutputListsNames(t *testing.T) {
 			t.Errorf("error %q lacks %q", err, w)
 		}
 	}
-	if strings.Contains(err.Error(), "secret-ish") {
+	if strings.Contains(err.Error(), "secret-ish") || strings.Contains(err.Error(), testSAML) {
 		t.Errorf("error %q shows an output value", err)
 	}
 }
@@ -242,23 +256,21 @@ func TestUnreachable(t *testing.T) {
 }
 
 func TestCancelWhilePolling(t *testing.T) {
-	f := newFake(t, "alice", "pw")
-	f.states = []string{"running"}
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	f.onPoll = func(n int) {
+	f := newFake(t, "alice", "pw", vrotest.Options{NeverEnds: true, OnPoll: func(n int) {
 		if n == 3 {
 			cancel()
 		}
-	}
+	}})
 	p, _ := testProvider()
 	var calls atomic.Int32
-	_, err := p.Assertion(ctx, input(f.srv.URL, "alice", "pw", nil, &calls, nil))
+	_, err := p.Assertion(ctx, input(f.URL, "alice", "pw", nil, &calls, nil))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("error %v, want context.Canceled", err)
 	}
-	if f.polls != 3 {
-		t.Fatalf("%d polls after cancel at the third", f.polls)
+	if c := f.Counts(); c.Polls != 3 {
+		t.Fatalf("%d polls after cancel at the third", c.Polls)
 	}
 }
 
