@@ -152,5 +152,26 @@ func usesCredentialProcess(f *factory.Factory, profile string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return strings.Contains(keys["credential_process"], "credential-process"), nil
+	return isAwsfedProcess(keys["credential_process"]), nil
+}
+
+// isAwsfedProcess tells whether a credential_process command runs awsfed's
+// credential-process (another tool's, say saml2aws --credential-process,
+// is not ours to feed).
+func isAwsfedProcess(cmd string) bool {
+	cmd = strings.TrimSpace(cmd)
+	var bin, rest string
+	if q := cmd[:min(1, len(cmd))]; q == "'" || q == `"` {
+		end := strings.Index(cmd[1:], q)
+		if end < 0 {
+			return false
+		}
+		bin, rest = cmd[1:1+end], cmd[2+end:]
+	} else {
+		bin, rest, _ = strings.Cut(cmd, " ")
+	}
+	// Either separator: the profile may have been written on Windows.
+	base := strings.TrimSuffix(bin[strings.LastIndexAny(bin, `/\`)+1:], ".exe")
+	fields := strings.Fields(rest)
+	return base == "awsfed" && len(fields) > 0 && fields[0] == "credential-process"
 }
