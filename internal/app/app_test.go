@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -237,4 +238,28 @@ func writeFile(t *testing.T, path, text string) {
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// issuer hands out sandbox-signed SAMLResponses for the demo user from a
+// fake IdP API (OneLogin, vRO) and remembers them, so that tests can check
+// none is ever shown.
+type issuer struct {
+	sb     *sandbox.Sandbox
+	mu     sync.Mutex
+	issued []string
+}
+
+func (a *issuer) issue(string) (string, error) {
+	r, err := a.sb.IssueResponse(sandbox.ResponseOptions{User: "demo"})
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.issued = append(a.issued, r)
+	return r, err
+}
+
+// all returns the responses handed out so far.
+func (a *issuer) all() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]string(nil), a.issued...)
 }

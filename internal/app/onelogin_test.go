@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/awsfed/awsfed/internal/prompt"
@@ -41,8 +40,7 @@ type olEnv struct {
 	c    *cli
 	cfg  string
 
-	mu     sync.Mutex
-	issued []string // the SAMLResponses the fake handed out
+	issuer // the SAMLResponses the fake handed out
 }
 
 // newOL starts the fake, with alice (olPassword) owning devs unless opts
@@ -55,18 +53,12 @@ func newOL(t *testing.T, sb *sandbox.Sandbox, opts onelogintest.Options, devs ..
 	if sb == nil {
 		sb = startSandbox(t, sandbox.Options{})
 	}
-	e := &olEnv{t: t, sb: sb, c: newCLI(t)}
+	e := &olEnv{t: t, sb: sb, c: newCLI(t), issuer: issuer{sb: sb}}
 	if opts.Users == nil {
 		opts.Users = map[string]onelogintest.User{olUser: {Password: olPassword, Devices: devs}}
 	}
 	opts.ClientSecret = olSecret
-	opts.Assertion = func(string) (string, error) {
-		r, err := e.sb.IssueResponse(sandbox.ResponseOptions{User: "demo"})
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		e.issued = append(e.issued, r)
-		return r, err
-	}
+	opts.Assertion = e.issue
 	e.fake = onelogintest.New(opts)
 	t.Cleanup(func() {
 		e.fake.Close()
@@ -593,9 +585,7 @@ func TestOneLoginOutputHasNoSecrets(t *testing.T) {
 		t.Fatalf("no debug output:\n%s", text)
 	}
 	secrets := []string{olPassword, olSecret, olGoogle.Code, olSMS.Code, "123987", "123 987"}
-	e.mu.Lock()
-	secrets = append(secrets, e.issued...)
-	e.mu.Unlock()
+	secrets = append(secrets, e.all()...)
 	creds, _ := e.credentialsFile()
 	for _, line := range strings.Split(creds, "\n") {
 		if k, v, ok := strings.Cut(line, " = "); ok && strings.HasPrefix(k, "aws_") {

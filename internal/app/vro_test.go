@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/awsfed/awsfed/internal/provider/vro/vrotest"
@@ -30,8 +29,7 @@ type vroEnv struct {
 	c    *cli
 	cfg  string
 
-	mu     sync.Mutex
-	issued []string // the SAMLResponses the workflow handed out
+	issuer // the SAMLResponses the workflow handed out
 }
 
 // newVRO starts the fake with alice (vroPassword) unless opts names users,
@@ -41,17 +39,11 @@ type vroEnv struct {
 // test fails when awsfed sent the fake anything a real vRO would refuse.
 func newVRO(t *testing.T, sb *sandbox.Sandbox, opts vrotest.Options, set map[string]string) *vroEnv {
 	t.Helper()
-	e := &vroEnv{t: t, sb: sb, c: newCLI(t)}
+	e := &vroEnv{t: t, sb: sb, c: newCLI(t), issuer: issuer{sb: sb}}
 	if opts.Users == nil {
 		opts.Users = map[string]string{vroUser: vroPassword}
 	}
-	opts.Assertion = func(string) (string, error) {
-		r, err := e.sb.IssueResponse(sandbox.ResponseOptions{User: "demo"})
-		e.mu.Lock()
-		defer e.mu.Unlock()
-		e.issued = append(e.issued, r)
-		return r, err
-	}
+	opts.Assertion = e.issue
 	e.fake = vrotest.New(opts)
 	t.Cleanup(func() {
 		e.fake.Close()
@@ -159,10 +151,9 @@ func TestVROLogin(t *testing.T) {
 		!strings.Contains(b[0], `{"name":"domain","type":"string","scope":"local","value":{"string":{"value":"corp"}}}`) {
 		t.Errorf("start bodies %q", b)
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if len(e.issued) != 1 || strings.Contains(stderr, e.issued[0]) {
-		t.Errorf("%d assertions issued, or one shown", len(e.issued))
+	issued := e.all()
+	if len(issued) != 1 || strings.Contains(stderr, issued[0]) {
+		t.Errorf("%d assertions issued, or one shown", len(issued))
 	}
 }
 
