@@ -84,6 +84,17 @@ func validName(name string) bool {
 	return true
 }
 
+// Quote quotes s for a POSIX shell command line (and the shell-like
+// splitting the AWS CLI and SDKs do on credential_process) when it holds
+// anything such a splitter would break on or expand; plain words stay as
+// they are, so printed commands read naturally.
+func Quote(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`|&;<>()*?[]{}!#~") {
+		return s
+	}
+	return posixQuote(s)
+}
+
 // posixQuote relies on single quotes taking everything literally; a single
 // quote itself must close the string, be escaped, and reopen it.
 func posixQuote(s string) string {

@@ -126,3 +126,21 @@ func TestDetect(t *testing.T) {
 		}
 	}
 }
+
+func TestQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"dev":              "dev",
+		"/usr/bin/awsfed":  "/usr/bin/awsfed",
+		"":                 "''",
+		"/opt/my tools/x":  "'/opt/my tools/x'",
+		"it's":             `'it'\''s'`,
+		"$HOME":            "'$HOME'",
+		"a\nb":             "'a\nb'",
+		`back\slash`:       `'back\slash'`,
+		"prod/eu-west-1.a": "prod/eu-west-1.a",
+	} {
+		if got := Quote(in); got != want {
+			t.Errorf("Quote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
+	"github.com/awsfed/awsfed/internal/shellenv"
 )
 
 // Options are the flags of `awsfed configure`.
@@ -144,7 +145,7 @@ func Run(ctx context.Context, opts *Options) error {
 			return err
 		}
 	}
-	fmt.Fprintf(f.IO.ErrOut, "\nNext: awsfed login %s\n", quoteArg(v.acct.Name))
+	fmt.Fprintf(f.IO.ErrOut, "\nNext: awsfed login %s\n", shellenv.Quote(v.acct.Name))
 	return nil
 }
 

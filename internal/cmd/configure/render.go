@@ -78,11 +78,3 @@ func printWritten(f *factory.Factory, path, idpName, accountName string) error {
 	}
 	return nil
 }
-
-// quoteArg quotes a name for a shell command line when it needs it.
-func quoteArg(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t'\"$`\\|&;<>()*?[]{}!#~") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}

@@ -10,13 +10,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/awsfed/awsfed/internal/awsfiles"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/shellenv"
 )
 
 // Options are the flags and arguments of one run.
@@ -113,15 +113,7 @@ func Executable() (string, error) {
 // Command is the credential_process value: the binary and the account,
 // quoted for the POSIX-shell-like splitting the AWS CLI and SDKs do.
 func Command(bin, account string) string {
-	return Quote(bin) + " credential-process " + Quote(account)
-}
-
-// Quote quotes s when it holds anything a shell-like splitter would break on.
-func Quote(s string) string {
-	if s != "" && !strings.ContainsAny(s, " \t\n'\"\\$`|&;<>()*?[]{}!#~") {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
+	return shellenv.Quote(bin) + " credential-process " + shellenv.Quote(account)
 }
 
 // Write sets the profile in the AWS config file and clears what would
@@ -159,6 +151,6 @@ func Write(ctx context.Context, f *factory.Factory, p Profile) error {
 	case found && k.AccessKeyID != "":
 		fmt.Fprintf(w, "Warning: [%s] in %s holds long-term keys, which the AWS CLI uses instead of credential_process; remove them or pick another --profile.\n", p.Name, credFile)
 	}
-	fmt.Fprintf(w, "Try: aws --profile %s sts get-caller-identity\n", Quote(p.Name))
+	fmt.Fprintf(w, "Try: aws --profile %s sts get-caller-identity\n", shellenv.Quote(p.Name))
 	return nil
 }
