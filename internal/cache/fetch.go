@@ -28,7 +28,7 @@ func (c *Cache) Fetch(ctx context.Context, account, role string, window time.Dur
 	if account == "" {
 		return nil, false, errors.New("cache: empty account name")
 	}
-	if e, ok := c.fresh(account, role, window); ok {
+	if e, ok := c.Fresh(account, role, window); ok {
 		return e, true, nil
 	}
 	lockPath, err := c.path(lockName(account))
@@ -43,7 +43,7 @@ func (c *Cache) Fetch(ctx context.Context, account, role string, window time.Dur
 		return nil, false, fmt.Errorf("cache: account %s: %w", account, err)
 	}
 	defer lock.Release()
-	if e, ok := c.fresh(account, role, window); ok {
+	if e, ok := c.Fresh(account, role, window); ok {
 		return e, true, nil
 	}
 	e, err = refresh(ctx)
@@ -71,10 +71,10 @@ func (c *Cache) Fetch(ctx context.Context, account, role string, window time.Dur
 	return e, false, nil
 }
 
-// fresh returns the cached entry if it has more than window left. Read
+// Fresh returns the cached entry if it has more than window left. Read
 // errors count as a miss here: the refresh that follows will report any
 // lasting problem with the directory.
-func (c *Cache) fresh(account, role string, window time.Duration) (*Entry, bool) {
+func (c *Cache) Fresh(account, role string, window time.Duration) (*Entry, bool) {
 	e, ok, err := c.Get(account, role)
 	if err != nil || !ok || e.Remaining(c.now()) <= window {
 		return nil, false

@@ -143,6 +143,10 @@ func (f *File) Resolve(account string, o Overrides, env func(string) string) (*L
 	return l, nil
 }
 
+// Host is the host[:port] of the IdP URL: what a stored password and
+// cached keys are bound to.
+func (l *Login) Host() string { return hostOf(l.URL) }
+
 func hostOf(rawURL string) string {
 	s := rawURL
 	if i := strings.Index(s, "://"); i >= 0 {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/awsfed/awsfed/internal/cmd/factory"
@@ -137,15 +136,7 @@ func (s *secrets) key() string { return KeyringKey(s.login) }
 // host and user, so that a stored password is only ever sent to the host it
 // was typed for, even when --url points the section elsewhere.
 func KeyringKey(l *config.Login) string {
-	return keyring.Key(l.IdPName+"@"+hostOf(l.URL), l.Username)
-}
-
-// hostOf is the host[:port] of raw, or raw itself when it is no URL.
-func hostOf(raw string) string {
-	if u, err := url.Parse(raw); err == nil && u.Host != "" {
-		return u.Host
-	}
-	return raw
+	return keyring.Key(l.IdPName+"@"+l.Host(), l.Username)
 }
 
 // password is signin.Options.Password.

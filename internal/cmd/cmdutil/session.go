@@ -169,7 +169,7 @@ func (s *Session) Entry(ss *signin.Session) *cache.Entry {
 }
 
 // who names the IdP host and user keys are obtained for.
-func who(l *config.Login) string { return l.Username + "@" + hostOf(l.URL) }
+func who(l *config.Login) string { return l.Username + "@" + l.Host() }
 
 // Finish is for callers of signin.Run: it stores or forgets the password
 // as the outcome says.

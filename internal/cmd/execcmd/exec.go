@@ -166,7 +166,7 @@ type endpoint struct {
 func (ep *endpoint) get(ctx context.Context) (credserver.Creds, error) {
 	if ep.cannotAsk != nil && ep.now().Sub(ep.cannotAskAt) < cannotAskPause {
 		// Keys signed in from another terminal meanwhile are served.
-		if e, ok, err := ep.s.Cache.Get(ep.s.Login.Account, ep.s.Login.RoleARN); err == nil && ok && e.Remaining(ep.now()) > ep.window {
+		if e, ok := ep.s.Cache.Fresh(ep.s.Login.Account, ep.s.Login.RoleARN, ep.window); ok {
 			return creds(e), nil
 		}
 		return credserver.Creds{}, ep.cannotAsk

@@ -133,11 +133,7 @@ func reusable(s *cmdutil.Session, opts *Options) (*cache.Entry, bool) {
 	if opts.Force {
 		return nil, false
 	}
-	e, ok, err := s.Cache.Get(s.Login.Account, s.Login.RoleARN)
-	if err != nil || !ok || e.Remaining(opts.F.Now()) <= opts.RefreshWindow {
-		return nil, false
-	}
-	return e, true
+	return s.Cache.Fresh(s.Login.Account, s.Login.RoleARN, opts.RefreshWindow)
 }
 
 // usesCredentialProcess tells whether the AWS profile gets its keys from
