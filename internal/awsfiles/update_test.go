@@ -280,3 +280,26 @@ func TestSetConfigProfileKeepsTheRest(t *testing.T) {
 		t.Error("absent profile found")
 	}
 }
+
+// A symlink planted at the lock path must not let awsfed write through it.
+func TestUpdateRefusesASymlinkedLockFile(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("symlinks need privileges on windows")
+	}
+	dir := t.TempDir()
+	path, victim := filepath.Join(dir, "credentials"), filepath.Join(dir, "victim")
+	writeFile(t, victim, foreign, 0o644)
+	if err := os.Symlink(victim, path+".lock"); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteCredentials(context.Background(), path, "dev", keysFor("dev"))
+	if err == nil || !strings.Contains(err.Error(), path+".lock is a symbolic link") || !strings.Contains(err.Error(), "remove it") {
+		t.Errorf("err = %v, want it to name the symlinked lock file and say to remove it", err)
+	}
+	if got := readFile(t, victim); got != foreign {
+		t.Errorf("victim changed to %q", got)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Error("credentials written without the lock")
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"strconv"
 	"time"
 )
 
@@ -17,10 +16,15 @@ type Lock struct{ f *os.File }
 
 // Acquire takes the lock on path (created 0600). It polls rather than blocks so that ctx and the time limit can
 // end the wait; the OS releases the lock when its holder dies.
+//
+// The lock file may have been planted by someone else before awsfed first
+// ran: Acquire refuses a symlink, a file with other names (hard links),
+// anything but a regular file, and a file of another user, rather than
+// write into it. The refusal names the file and says to remove it.
 func Acquire(ctx context.Context, path string, limit time.Duration) (*Lock, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := openLock(path)
 	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
+		return nil, err
 	}
 	deadline := time.Now().Add(limit)
 	pause := time.Millisecond
@@ -31,18 +35,16 @@ func Acquire(ctx context.Context, path string, limit time.Duration) (*Lock, erro
 			return nil, fmt.Errorf("lock %s: %w", path, err)
 		}
 		if ok {
-			// Say who holds the lock, for the message of whoever waits.
-			if f.Truncate(0) == nil {
-				_, _ = f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
-			}
+			// Say who holds the lock, for the message of whoever waits. A
+			// fixed-width record overwrites the last holder's without
+			// truncating.
+			_, _ = f.WriteAt(fmt.Appendf(nil, "%-*d\n", holderWidth-1, os.Getpid()), 0)
 			return &Lock{f: f}, nil
 		}
 		if time.Now().After(deadline) {
 			holder := ""
-			if b, err := os.ReadFile(path); err == nil {
-				if pid := string(bytes.TrimSpace(b)); pid != "" {
-					holder = " (process " + pid + ")"
-				}
+			if pid := readHolder(f); pid != "" {
+				holder = " (process " + pid + ")"
 			}
 			f.Close()
 			return nil, fmt.Errorf("lock %s: still held after %s; another awsfed%s may be stuck", path, limit, holder)
@@ -59,7 +61,24 @@ func Acquire(ctx context.Context, path string, limit time.Duration) (*Lock, erro
 	}
 }
 
+// holderWidth fits any process id, with room to spare, and a newline.
+const holderWidth = 20
+
+// readHolder reads the holder's record through the file awsfed opened and
+// checked, not by path: the path may have been replaced since.
+func readHolder(f *os.File) string {
+	b := make([]byte, holderWidth)
+	n, _ := f.ReadAt(b, 0)
+	line, _, _ := bytes.Cut(b[:n], []byte("\n"))
+	return string(bytes.TrimSpace(line))
+}
+
 func (l *Lock) Release() {
 	_ = unlock(l.f)
 	l.f.Close()
+}
+
+// refuseLock is the error for a lock file awsfed will not use.
+func refuseLock(path, why string) error {
+	return fmt.Errorf("lock file %s %s, which awsfed will not write into: remove it (awsfed makes a new one)", path, why)
 }
