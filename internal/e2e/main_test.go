@@ -54,7 +54,13 @@ func runMain(m *testing.M) int {
 		env.cliMissing = "missing AWS CLI (" + awsCLI + "); install: apt-get install -y --no-install-recommends awscli"
 	}
 	// The sandbox tests need awsfed even where SimpleSAMLphp is absent.
-	env.bin, env.build = buildAwsfed(tmp)
+	binDir, err := permanentDir()
+	if err != nil {
+		env.build = err
+	} else {
+		defer os.RemoveAll(binDir)
+		env.bin, env.build = buildAwsfed(binDir)
+	}
 	var stop func()
 	if env.missing == "" && env.build == nil {
 		stop, env.setup = setUp(tmp)
@@ -92,12 +98,26 @@ func repoRoot() (string, error) {
 	return root, nil
 }
 
-func buildAwsfed(tmp string) (string, error) {
+// permanentDir is a fresh directory outside the temporary one, for the
+// awsfed that profiles run: setup-profile refuses a program under the
+// temporary directory, which anyone may write to once it is gone.
+func permanentDir() (string, error) {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("find a directory to build awsfed in: %w", err)
+	}
+	if err := os.MkdirAll(cache, 0o700); err != nil {
+		return "", fmt.Errorf("find a directory to build awsfed in: %w", err)
+	}
+	return os.MkdirTemp(cache, "awsfed-e2e-bin-")
+}
+
+func buildAwsfed(dir string) (string, error) {
 	root, err := repoRoot()
 	if err != nil {
 		return "", err
 	}
-	bin := filepath.Join(tmp, "awsfed")
+	bin := filepath.Join(dir, "awsfed")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/awsfed")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {

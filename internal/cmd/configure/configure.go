@@ -40,6 +40,8 @@ type Options struct {
 	NoInput      bool
 	SetValues    []string // --set KEY=VALUE: provider settings of the [idp] section
 	NoProfile    bool     // do not write the AWS profile's credential_process
+	// Locator finds the awsfed the profile runs; nil = setupprofile's default.
+	Locator *setupprofile.Locator
 
 	// Set records which flags the user typed, so that flag defaults do not
 	// overwrite what the file already says.
@@ -136,9 +138,13 @@ func Run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	if !opts.NoProfile {
-		bin, err := setupprofile.Executable()
+		loc := opts.Locator
+		if loc == nil {
+			loc = setupprofile.DefaultLocator(f.Getenv)
+		}
+		bin, err := loc.Find()
 		if err != nil {
-			return err
+			return profileSkipped(err, file.Path, v.acct.Name)
 		}
 		fmt.Fprintln(f.IO.ErrOut)
 		if err := setupprofile.Write(ctx, f, setupprofile.Profile{Name: cmp.Or(v.acct.Profile, v.acct.Name), Account: v.acct.Name, Region: v.acct.Region, Binary: bin}); err != nil {
@@ -147,6 +153,22 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	fmt.Fprintf(f.IO.ErrOut, "\nNext: awsfed login %s\n", shellenv.Quote(v.acct.Name))
 	return nil
+}
+
+// profileSkipped is the error of a configure that saved its sections but
+// would not point the profile at this awsfed (a temporary build, under go
+// run): exit 2 rather than a warning, so that a script going on to use the
+// profile stops here; running configure again is harmless.
+func profileSkipped(err error, path, account string) error {
+	var in *provider.InputNeededError
+	if !errors.As(err, &in) {
+		return err
+	}
+	a := shellenv.Quote(account)
+	return &provider.InputNeededError{
+		What: fmt.Sprintf("wrote %s, but no AWS profile: %s", path, in.What),
+		Hint: fmt.Sprintf("install awsfed (in a checkout: %s) and run awsfed setup-profile %s with it, or awsfed setup-profile %s --command PATH; --no-profile skips this step", setupprofile.InstallCmd, a, a),
+	}
 }
 
 // values are the sections to write, as far as they are known.

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/awsfed/awsfed/internal/cmd/factory"
+	"github.com/awsfed/awsfed/internal/cmd/setupprofile"
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/iostreams"
 	"github.com/awsfed/awsfed/internal/prompt"
@@ -44,8 +45,22 @@ func (e *env) run(p prompt.Prompter, build func(*factory.Factory) *cobra.Command
 	return err, out.String(), errOut.String()
 }
 
-func configure(f *factory.Factory) *cobra.Command { return NewCmd(f, nil) }
-func showCmd(f *factory.Factory) *cobra.Command   { return NewConfigCmd(f, nil) }
+// installed stands for an awsfed installed in a permanent place: the test
+// binary itself lives in a Go build directory, which configure refuses.
+var installed = &setupprofile.Locator{
+	Executable: func() (string, error) { return "/usr/local/bin/awsfed", nil },
+	LookPath:   func(string) (string, error) { return "", errors.New("not on PATH") },
+}
+
+func configure(f *factory.Factory) *cobra.Command { return configureWith(f, installed) }
+
+func configureWith(f *factory.Factory, loc *setupprofile.Locator) *cobra.Command {
+	return NewCmd(f, func(ctx context.Context, o *Options) error {
+		o.Locator = loc
+		return Run(ctx, o)
+	})
+}
+func showCmd(f *factory.Factory) *cobra.Command { return NewConfigCmd(f, nil) }
 
 func (e *env) load() *config.File {
 	e.t.Helper()
@@ -83,6 +98,33 @@ func TestFlagsOnly(t *testing.T) {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
+	}
+}
+
+// Under go run, configure still writes awsfed's configuration but no
+// profile that would run the temporary binary; it fails, saying how to
+// finish.
+func TestProfileRefusedForTemporaryBuild(t *testing.T) {
+	e := newEnv(t)
+	goRun := &setupprofile.Locator{
+		Executable: func() (string, error) { return "/tmp/go-build1/b001/exe/awsfed", nil },
+		LookPath:   func(string) (string, error) { return "", errors.New("not on PATH") },
+	}
+	err, _, stderr := e.run(&prompt.Stub{}, func(f *factory.Factory) *cobra.Command { return configureWith(f, goRun) },
+		"--url", "https://idp.example/sso", "--account", "dev", "--region", "eu-west-1")
+	var in *provider.InputNeededError
+	if !errors.As(err, &in) || !strings.Contains(in.What, "wrote "+e.path) || !strings.Contains(in.What, "/tmp/go-build1/b001/exe/awsfed") ||
+		!strings.Contains(in.Hint, "go install ./cmd/awsfed") || !strings.Contains(in.Hint, "awsfed setup-profile dev") || !strings.Contains(in.Hint, "--no-profile") {
+		t.Fatalf("err = %v (%#v)", err, in)
+	}
+	if e.load().Accounts["dev"] == nil {
+		t.Error("the account was not saved")
+	}
+	if b, err := os.ReadFile(filepath.Join(filepath.Dir(e.path), "aws-config")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("AWS config file written: %v\n%s", err, b)
+	}
+	if !strings.Contains(stderr, "Wrote "+e.path) || strings.Contains(stderr, "Next: awsfed login") {
+		t.Errorf("stderr:\n%s", stderr)
 	}
 }
 
