@@ -56,6 +56,20 @@ func buildEnv(base []string, set map[string]string, unset []string, foldCase boo
 	return out
 }
 
+// NamesWithPrefix lists the names in base that start with prefix, ignoring
+// case (dropping a variable that differs only in case costs nothing, and
+// Windows would read it under the name awsfed uses), for Env's unset.
+func NamesWithPrefix(base []string, prefix string) []string {
+	var names []string
+	for _, kv := range base {
+		name, ok := envName(kv)
+		if ok && len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
 // envName returns the name part of a NAME=value entry. Windows keeps
 // per-drive directories in entries such as "=C:=C:\dir", so a leading '='
 // belongs to the name.

@@ -87,3 +87,12 @@ func TestEnvIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestNamesWithPrefix(t *testing.T) {
+	base := []string{"AWSFED_PASSWORD=a", "awsfed_mfa_code=b", "PATH=/bin", "=C:=C:\\x", "AWSFED=c", "MY_AWSFED_X=d", "AWSFED_PASSWORD=again"}
+	got := NamesWithPrefix(base, "AWSFED_")
+	want := []string{"AWSFED_PASSWORD", "awsfed_mfa_code", "AWSFED_PASSWORD"}
+	if !slices.Equal(got, want) {
+		t.Errorf("NamesWithPrefix = %q, want %q", got, want)
+	}
+}

@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/awsfed/awsfed/internal/childproc"
 )
 
 // maxToolMessage caps how much of a helper's stderr reaches an error.
@@ -37,10 +40,11 @@ func (e *toolError) Unwrap() error { return e.err }
 
 // runTool runs a helper with stdin (never the secret in argv, where other
 // users can read it) and returns its stdout and stderr. env nil means the
-// process environment. ctx ending kills it.
+// process environment; either way without awsfed's variables (see
+// helperEnv). ctx ending kills it.
 func runTool(ctx context.Context, env []string, stdin io.Reader, name string, args ...string) (stdout, stderr []byte, err error) {
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Env = env
+	cmd.Env = helperEnv(env)
 	cmd.Stdin = stdin
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
@@ -57,6 +61,19 @@ func runTool(ctx context.Context, env []string, stdin io.Reader, name string, ar
 		te.code = exit.ExitCode()
 	}
 	return nil, nil, te
+}
+
+// helperEnv is env (nil = the process's) without any AWSFED_ variable: they
+// carry the IdP password, the keyring passphrase, MFA codes and provider
+// secrets, which pass, gpg and security have no use for and could leak (to
+// a gpg-agent they start, a hook, a crash report). Dropping the whole prefix
+// rather than a list keeps a secret added later out too, and the keyring
+// needs no list from the layers above.
+func helperEnv(env []string) []string {
+	if env == nil {
+		env = os.Environ()
+	}
+	return childproc.Env(env, nil, childproc.NamesWithPrefix(env, "AWSFED_"))
 }
 
 // oneLine keeps the first non-empty line of a helper's message, without

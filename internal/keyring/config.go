@@ -57,8 +57,8 @@ type Config struct {
 	Timeout time.Duration
 	// Env reads the environment for awsfed's own decisions (which backend,
 	// default directories, the D-Bus session address); default os.Getenv.
-	// The helper programs (pass, gpg, security) still see the real process
-	// environment.
+	// The helper programs (pass, gpg, security) see the real process
+	// environment, less every AWSFED_ variable.
 	Env func(string) string
 }
 

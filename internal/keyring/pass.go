@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/awsfed/awsfed/internal/childproc"
 )
 
 // passBackend runs pass(1), so entries are ordinary pass entries under
@@ -15,7 +17,7 @@ import (
 type passBackend struct {
 	cmd string
 	dir string   // the store, given to pass as PASSWORD_STORE_DIR
-	env []string // pass and gpg see the real environment, plus the store
+	env []string // the real environment with the store; runTool drops awsfed's variables
 }
 
 func (p *passBackend) name(key string) string { return serviceName + "/" + key }
@@ -86,6 +88,6 @@ func openPass(cfg Config, explicit bool) (*Store, error) {
 		return nil, &Error{Backend: BackendPass, Op: "open", Err: errors.New("no password store at " + dir),
 			Hint: "run 'pass init <gpg-id>' first, or set PASSWORD_STORE_DIR"}
 	}
-	env := append(os.Environ(), "PASSWORD_STORE_DIR="+dir)
+	env := childproc.Env(os.Environ(), map[string]string{"PASSWORD_STORE_DIR": dir}, nil)
 	return newStore(BackendPass, &passBackend{cmd: path, dir: dir, env: env}, cfg), nil
 }
