@@ -31,6 +31,7 @@ func report(w io.Writer, err error) int {
 		cfgErr     *config.Error
 		fileErr    *awsfiles.FileError
 		unreach    *httpx.UnreachableError
+		refused    *httpx.RefusedError
 		stsErr     *sts.Error
 		notGranted *signin.RoleNotGrantedError
 		longTerm   *signin.LongTermKeysError
@@ -88,6 +89,9 @@ func report(w io.Writer, err error) int {
 		return ExitError
 	case errors.As(err, &fileErr):
 		writeErr(w, msg, fileErr.Hint)
+		return ExitError
+	case errors.As(err, &refused):
+		writeErr(w, msg, refused.Hint)
 		return ExitError
 	case errors.As(err, &unreach):
 		writeErr(w, msg, unreach.Hint)

@@ -61,8 +61,8 @@ func TestActionableErrors(t *testing.T) {
 	}{
 		{"connect timeout", "demo", "http://" + silent.Addr().String() + "/sso", []string{"--timeout", "300ms"}, 1,
 			[]string{"cannot reach " + silent.Addr().String() + ": no answer within 300ms", "hint: ", "HTTPS_PROXY"}, nil},
-		{"name does not resolve", "demo", "http://idp.awsfed-test.invalid/sso", nil, 1,
-			[]string{"cannot reach idp.awsfed-test.invalid:80: host name does not resolve", "VPN"}, nil},
+		{"name does not resolve", "demo", "https://idp.awsfed-test.invalid/sso", nil, 1,
+			[]string{"cannot reach idp.awsfed-test.invalid:443: host name does not resolve", "VPN"}, nil},
 		{"TLS not trusted", "demo", tlsIdP.URL + "/sso", nil, 1,
 			[]string{"cannot reach " + tlsHost + ": TLS certificate not trusted", "ca_file"}, nil},
 		{"IdP error page", "demo", errorPage.URL + "/sso?SAMLRequest=secret", nil, 1,

@@ -30,6 +30,12 @@ type Cache struct {
 	// host and user, see Entry.Who): an entry of anyone else counts as
 	// missing, so --username or --url never get another user's keys.
 	Who string
+	// Binding, when set, is the Entry.Binding an entry must have: keys of
+	// another IdP section, URL, app or STS endpoint count as missing.
+	Binding string
+	// Requested, when set, is the session length asked for: an entry
+	// obtained for a shorter one cannot cover it and counts as missing.
+	Requested time.Duration
 }
 
 func (c *Cache) now() time.Time {
@@ -72,10 +78,18 @@ func (c *Cache) Get(account, role string) (e *Entry, ok bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("cache: account %s: %w", account, err)
 	}
-	if e == nil || e.Account != account || e.Role != role || (c.Who != "" && e.Who != c.Who) {
+	if e == nil || e.Account != account || e.Role != role || !c.binds(e) {
 		return nil, false, nil
 	}
 	return e, true, nil
+}
+
+// binds reports whether e was obtained for what c asks: the same user at the
+// same IdP, the same binding, and a session at least as long as requested.
+func (c *Cache) binds(e *Entry) bool {
+	return (c.Who == "" || e.Who == c.Who) &&
+		(c.Binding == "" || e.Binding == c.Binding) &&
+		(c.Requested == 0 || e.Requested >= c.Requested)
 }
 
 // readEntry returns nil, nil for a file that is missing or holds no usable

@@ -14,8 +14,14 @@ type Entry struct {
 	RoleARN string `json:"role_arn,omitempty"`
 	Profile string `json:"profile,omitempty"`
 	// Who the keys were obtained for: the IdP's host and the user name.
-	Who    string `json:"who,omitempty"`
-	Region string `json:"region,omitempty"`
+	Who string `json:"who,omitempty"`
+	// Binding is a digest of everything else that decides what the keys
+	// are: the [idp] section, the IdP's full URL, the provider's identity
+	// settings and the STS endpoint (see Cache.Binding).
+	Binding string `json:"binding,omitempty"`
+	// Requested is the session length asked for (0: the IdP's default).
+	Requested time.Duration `json:"requested,omitempty"`
+	Region    string        `json:"region,omitempty"`
 
 	AccessKeyID     string    `json:"access_key_id"`
 	SecretAccessKey string    `json:"secret_access_key"`

@@ -59,6 +59,12 @@ func (c *Cache) Fetch(ctx context.Context, account, role string, window time.Dur
 	if c.Who != "" {
 		e.Who = c.Who
 	}
+	if c.Binding != "" {
+		e.Binding = c.Binding
+	}
+	if c.Requested != 0 {
+		e.Requested = c.Requested
+	}
 	if !e.usable() {
 		return nil, false, fmt.Errorf("account %s: refresh returned no keys or no expiration", account)
 	}

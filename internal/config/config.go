@@ -38,7 +38,10 @@ type Account struct {
 	Region      string
 	Duration    time.Duration
 	STSEndpoint string
-	Line        int
+	// AllowInsecureHTTP lets sts_endpoint be plain http to a host that is
+	// not loopback (allow_insecure_http = true).
+	AllowInsecureHTTP bool
+	Line              int
 }
 
 // File is a parsed configuration file. A missing file is an empty File.
@@ -110,7 +113,7 @@ func errText(err error) string {
 	return err.Error()
 }
 
-var accountKeys = []string{"idp", "role_arn", "profile", "region", "duration", "sts_endpoint"}
+var accountKeys = []string{"idp", "role_arn", "profile", "region", "duration", "sts_endpoint", "allow_insecure_http"}
 
 // Parse parses configuration text; path is used in errors.
 func Parse(path string, data []byte) (*File, error) {
@@ -173,6 +176,12 @@ func Parse(path string, data []byte) (*File, error) {
 					a.Region = k.Value
 				case "sts_endpoint":
 					a.STSEndpoint = k.Value
+				case "allow_insecure_http":
+					b, ok := ParseBool(k.Value)
+					if !ok {
+						return nil, &Error{Path: path, Line: k.Line, Key: k.Name, Msg: fmt.Sprintf("%q is not true or false", k.Value), Hint: "write allow_insecure_http = true (or false)"}
+					}
+					a.AllowInsecureHTTP = b
 				case "duration":
 					d, err := ParseDuration(k.Value)
 					if err != nil {
@@ -196,6 +205,17 @@ func Parse(path string, data []byte) (*File, error) {
 		}
 	}
 	return f, nil
+}
+
+// ParseBool reads a yes/no setting: true, yes, on, 1 or false, no, off, 0.
+func ParseBool(v string) (value, ok bool) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "yes", "on", "1":
+		return true, true
+	case "false", "no", "off", "0", "":
+		return false, true
+	}
+	return false, false
 }
 
 // ParseDuration parses a session duration: a Go duration ("12h", "90m") or

@@ -18,6 +18,8 @@ type Overrides struct {
 	Region      string
 	Duration    time.Duration
 	STSEndpoint string
+	// AllowInsecureHTTP is --allow-insecure-http.
+	AllowInsecureHTTP bool
 
 	// DefaultURL derives the IdP URL from the provider's settings when none
 	// is configured (provider.Registry.DefaultURL); nil derives nothing.
@@ -37,6 +39,13 @@ type Login struct {
 	Region      string
 	Duration    time.Duration
 	STSEndpoint string
+	// InsecureIdP and InsecureSTS let the IdP URL and the STS endpoint be
+	// plain http to a host that is not loopback: allow_insecure_http = true
+	// in [idp] and in [account], or --allow-insecure-http for both.
+	InsecureIdP, InsecureSTS bool
+	// AllowedHosts are hosts besides the URL's that may receive the
+	// password (allowed_hosts in [idp], separated by commas or spaces).
+	AllowedHosts []string
 }
 
 // ResolveError says what is missing to log in; the caller maps it to "input needed".
@@ -140,6 +149,10 @@ func (f *File) Resolve(account string, o Overrides, env func(string) string) (*L
 	if l.IdPName == "" {
 		l.IdPName = hostOf(l.URL)
 	}
+	idpInsecure, _ := ParseBool(l.Settings["allow_insecure_http"])
+	l.InsecureIdP = o.AllowInsecureHTTP || idpInsecure
+	l.InsecureSTS = o.AllowInsecureHTTP || (haveAccount && a.AllowInsecureHTTP)
+	l.AllowedHosts = strings.FieldsFunc(l.Settings["allowed_hosts"], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 	return l, nil
 }
 

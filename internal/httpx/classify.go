@@ -52,6 +52,11 @@ func Classify(err error, rawURL string) error {
 	if errors.As(err, &already) {
 		return err
 	}
+	// A refusal says all that matters, and the URL it names is redacted.
+	var refused *RefusedError
+	if errors.As(err, &refused) {
+		return refused
+	}
 	target, _ := url.Parse(rawURL)
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -106,6 +111,10 @@ func describe(err error) (what, hint string, ok bool) {
 			"check " + pe.variable + " (and NO_PROXY for hosts reached directly); the proxy may need the VPN or credentials", true
 	}
 	if what, hint, ok := tlsReason(err); ok {
+		var ue *untrustedError
+		if errors.As(err, &ue) && ue.setting != "ca_file" && hint == hintTLS {
+			hint = "set " + ue.setting + " to your company's CA bundle, or check that the URL is the right host"
+		}
 		return what, hint, true
 	}
 	var dns *net.DNSError

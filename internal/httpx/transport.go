@@ -2,10 +2,12 @@ package httpx
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/awsfed/awsfed/internal/debug"
@@ -18,9 +20,33 @@ type transport struct {
 	timeout time.Duration
 	proxy   *proxy
 	debug   *debug.Logger
+	policy  *policy
+
+	roots     []*x509.Certificate // extra trusted CAs, added on the first request
+	rootsOnce sync.Once
+	caSetting string // where roots came from, for the hint of an untrusted certificate
+}
+
+// trust adds the extra roots to the TLS configuration before the first
+// connection is made.
+func (t *transport) trust() {
+	if len(t.roots) == 0 {
+		return
+	}
+	t.rootsOnce.Do(func() {
+		if ht, ok := t.base.(*http.Transport); ok {
+			ht.TLSClientConfig.RootCAs = systemPlus(t.roots)
+		}
+	})
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if err := t.policy.check(req); err != nil {
+		if t.debug.Enabled() {
+			t.debug.Printf("%s %s -> refused: it would carry a secret to another origin", req.Method, logURL(req))
+		}
+		return nil, err
+	}
 	ctx, cancel := req.Context(), context.CancelFunc(func() {})
 	var cause *timeoutError
 	if t.timeout > 0 {
@@ -31,6 +57,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		ctx, cancel = context.WithTimeoutCause(ctx, t.timeout, cause)
 		req = req.WithContext(ctx)
 	}
+	t.trust()
 	resp, err := t.base.RoundTrip(req)
 	if err != nil {
 		err = t.explain(req, ctx, cause, err)
@@ -58,6 +85,9 @@ func (t *transport) explain(req *http.Request, ctx context.Context, cause *timeo
 	}
 	if hp, variable := t.proxy.used(req); hp != "" && proxyFailed(err, req.URL.Scheme == "https") {
 		return &proxyError{proxy: hp, variable: variable, err: err}
+	}
+	if _, _, ok := tlsReason(err); ok && t.caSetting != "" {
+		return &untrustedError{setting: t.caSetting, err: err}
 	}
 	return err
 }
@@ -146,3 +176,13 @@ func (t *transport) CloseIdleConnections() {
 		c.CloseIdleConnections()
 	}
 }
+
+// untrustedError is a certificate failure of a client whose extra CAs come
+// from setting, so that the hint names the setting to fix.
+type untrustedError struct {
+	setting string
+	err     error
+}
+
+func (e *untrustedError) Error() string { return e.err.Error() }
+func (e *untrustedError) Unwrap() error { return e.err }

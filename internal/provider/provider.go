@@ -94,6 +94,9 @@ type Setting struct {
 	Default  string // offered when the file holds nothing
 	Required bool
 	Secret   bool // asked without echo, never printed, never taken from argv
+	// Identity marks a setting that decides whose keys a sign-in yields
+	// (OneLogin's app_id, vRO's workflow_id): cached keys are bound to it.
+	Identity bool
 	// EnvVar, when set, names an environment variable that supplies the
 	// value when the file has none (secrets are better kept there); commands
 	// awsfed runs never inherit it.
@@ -146,6 +149,18 @@ func (r Registry) FromEnv(name string, settings map[string]string, env func(stri
 			}
 		}
 	}
+}
+
+// Identity lists the identity settings of provider name with their values,
+// "key=value" in the provider's order (see Setting.Identity).
+func (r Registry) Identity(name string, settings map[string]string) []string {
+	var out []string
+	for _, s := range r.SettingsOf(name) {
+		if s.Identity {
+			out = append(out, s.Key+"="+strings.TrimSpace(settings[s.Key]))
+		}
+	}
+	return out
 }
 
 // SecretEnv names every provider's secret environment variables.

@@ -41,6 +41,7 @@ func (lf *LoginFlags) Register(fs *pflag.FlagSet) {
 	fs.BoolVar(&lf.MFACodeStdin, "mfa-code-stdin", false, "read the MFA code from the next line of standard input (or set AWSFED_MFA_CODE)")
 	fs.DurationVar(&lf.MFATimeout, "mfa-timeout", 90*time.Second, "how long to wait for a push approval")
 	fs.DurationVar(&lf.Timeout, "timeout", 30*time.Second, "give up on a network request after this long")
+	fs.BoolVar(&lf.Overrides.AllowInsecureHTTP, "allow-insecure-http", false, "allow a plain-http IdP URL or STS endpoint on a host that is not loopback (or allow_insecure_http = true)")
 	fs.BoolVar(&lf.StorePassword, "store-password", false, "keep the password in the system keyring after a successful sign-in (or store_password = true in [idp])")
 }
 

@@ -2,6 +2,8 @@ package cmdutil
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -76,17 +78,17 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 	}
 
 	debug := f.Debug()
-	idpHTTP, err := httpx.NewClient(httpx.Options{Timeout: lf.Timeout, CAFile: l.Settings["ca_file"], CookieJar: true, Debug: debug})
+	idpHTTP, err := IdPClient(l, file, lf.Timeout, debug)
 	if err != nil {
 		return nil, err
 	}
-	stsHTTP, err := httpx.NewClient(httpx.Options{Timeout: lf.Timeout, Debug: debug})
+	stsHTTP, err := STSClient(l, f.Getenv, lf.Timeout, debug)
 	if err != nil {
 		return nil, err
 	}
 	s := &Session{
 		F: f, Login: l, ConfigPath: file.Path, secrets: sec,
-		Cache: &cache.Cache{Dir: cacheDir, Now: f.Now, Who: who(l)},
+		Cache: &cache.Cache{Dir: cacheDir, Now: f.Now, Who: who(l), Binding: binding(f.Providers, l), Requested: l.Duration},
 	}
 	s.Options = signin.Options{
 		Login:    l,
@@ -165,11 +167,24 @@ func (s *Session) Entry(ss *signin.Session) *cache.Entry {
 		Profile: s.Login.Profile, Region: s.Login.Region,
 		AccessKeyID: ss.AccessKeyID, SecretAccessKey: ss.SecretAccessKey, SessionToken: ss.SessionToken,
 		Expiration: ss.Expiration, Issued: s.F.Now(), Who: s.Cache.Who,
+		Binding: s.Cache.Binding, Requested: s.Cache.Requested,
 	}
 }
 
-// who names the IdP host and user keys are obtained for.
-func who(l *config.Login) string { return l.Username + "@" + l.Host() }
+// who names the user and the IdP (origin and path) keys are obtained for;
+// the scheme is part of it, so keys of https://idp never serve http://idp.
+func who(l *config.Login) string { return l.Username + "@" + httpx.RedactString(l.URL) }
+
+// binding digests everything else that decides what keys a sign-in yields:
+// the [idp] section, the provider and its identity settings (app_id,
+// workflow_id, ...), the full IdP URL and the STS endpoint. Keys cached for
+// one never serve another.
+func binding(r provider.Registry, l *config.Login) string {
+	parts := append([]string{"idp=" + l.IdPName, "provider=" + l.Provider, "url=" + l.URL, "sts=" + l.STSEndpoint},
+		r.Identity(l.Provider, l.Settings)...)
+	sum := sha256.Sum256([]byte(strings.Join(parts, "\n")))
+	return hex.EncodeToString(sum[:16])
+}
 
 // Finish is for callers of signin.Run: it stores or forgets the password
 // as the outcome says.

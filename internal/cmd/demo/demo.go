@@ -80,11 +80,11 @@ func Run(ctx context.Context, opts *Options) error {
 	fmt.Fprintf(errOut, "awsfed demo: a sandbox IdP and STS run on loopback; nothing leaves this machine.\n")
 	fmt.Fprintf(errOut, "Logging in as user \"demo\" (password \"demo\") with role %s.\n\n", opts.Role)
 
-	httpIdP, err := httpx.NewClient(httpx.Options{Timeout: 10 * time.Second, CookieJar: true, Debug: f.Debug()})
+	httpIdP, err := httpx.NewClient(httpx.Options{Timeout: 10 * time.Second, CookieJar: true, Debug: f.Debug(), Origin: s.IdPURL})
 	if err != nil {
 		return err
 	}
-	httpSTS, err := httpx.NewClient(httpx.Options{Timeout: 10 * time.Second, Debug: f.Debug()})
+	httpSTS, err := httpx.NewClient(httpx.Options{Timeout: 10 * time.Second, Debug: f.Debug(), Origin: s.STSURL, NoRedirects: true})
 	if err != nil {
 		return err
 	}

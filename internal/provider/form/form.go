@@ -53,7 +53,7 @@ type flow struct {
 func (p *Provider) Assertion(ctx context.Context, in *provider.Input) (string, error) {
 	f := &flow{in: in, log: in.Debug, username: in.Username}
 	var err error
-	if f.http, err = clientWithJar(in.HTTP); err != nil {
+	if f.http, err = clientWithJar(in.HTTP, in.URL); err != nil {
 		return "", err
 	}
 	if in.URL == "" {
@@ -81,9 +81,9 @@ func (p *Provider) Assertion(ctx context.Context, in *provider.Input) (string, e
 
 // clientWithJar returns c, or a shallow copy with a fresh cookie jar when c
 // has none: IdPs keep the login state in cookies.
-func clientWithJar(c *http.Client) (*http.Client, error) {
+func clientWithJar(c *http.Client, origin string) (*http.Client, error) {
 	if c == nil {
-		return httpx.NewClient(httpx.Options{CookieJar: true})
+		return httpx.NewClient(httpx.Options{CookieJar: true, Origin: origin})
 	}
 	if c.Jar != nil {
 		return c, nil
@@ -145,6 +145,9 @@ func (f *flow) login(ctx context.Context, pg *page, fm *form) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := httpx.CheckTarget(f.http, target, secretPassword); err != nil {
+		return nil, err
+	}
 	values := fm.values()
 	setByScript(values)
 	if userField := fm.usernameField(f.in.Settings[SettingUsernameField]); userField != "" {
@@ -166,8 +169,11 @@ func (f *flow) login(ctx context.Context, pg *page, fm *form) (*page, error) {
 	pressButton(values, fm)
 	f.passwordSent = true
 	f.log.Printf("form: login form: %s %s, fields %s", fm.method, httpx.Redact(target), fieldNames(values))
-	return submit(ctx, f.http, pg, fm, target, values)
+	return submit(httpx.WithSecret(ctx, secretPassword), f.http, pg, fm, target, values)
 }
+
+// secretPassword names what the login form carries, for refusals.
+const secretPassword = "the password"
 
 // pass submits the one form of an intermediate page: a "continue" page, an
 // auto-post of SAMLRequest and RelayState, a consent page, or the user name

@@ -107,9 +107,10 @@ func (f *flow) post(ctx context.Context, path, authorization string, body any) (
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Authorization", authorization)
-	client := f.in.HTTP
-	if client == nil {
-		client = http.DefaultClient
+	// Every call carries credentials: a redirect is never followed.
+	client, err := httpx.NoRedirects(f.in.HTTP, f.in.URL)
+	if err != nil {
+		return nil, err
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -9,9 +9,9 @@ import (
 // Settings are the keys `awsfed configure` asks for.
 func (p *Provider) Settings() []provider.Setting {
 	return []provider.Setting{
-		{Key: SettingSubdomain, Label: "OneLogin subdomain (acme for acme.onelogin.com)", Required: true},
-		{Key: SettingAppID, Label: "OneLogin app id of the AWS app (Applications → the AWS app → its URL ends in the id)", Required: true},
-		{Key: SettingClientID, Label: `OneLogin API client id (Developers → API Credentials, scope "Authentication Only")`, Required: true},
+		{Key: SettingSubdomain, Identity: true, Label: "OneLogin subdomain (acme for acme.onelogin.com)", Required: true},
+		{Key: SettingAppID, Identity: true, Label: "OneLogin app id of the AWS app (Applications → the AWS app → its URL ends in the id)", Required: true},
+		{Key: SettingClientID, Identity: true, Label: `OneLogin API client id (Developers → API Credentials, scope "Authentication Only")`, Required: true},
 		{Key: SettingClientSecret, Label: "OneLogin API client secret (empty: read " + EnvClientSecret + " at login)", Secret: true, EnvVar: EnvClientSecret},
 		{Key: SettingMFA, Label: "MFA device to use when you have several (a type such as protect, google, sms, or a device id; empty to choose each time)"},
 	}

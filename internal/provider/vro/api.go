@@ -162,9 +162,10 @@ func (f *flow) do(ctx context.Context, method string, u *url.URL, body []byte) (
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	client := f.in.HTTP
-	if client == nil {
-		client = http.DefaultClient
+	// Every call carries credentials: a redirect is never followed.
+	client, err := httpx.NoRedirects(f.in.HTTP, f.in.URL)
+	if err != nil {
+		return nil, err
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -1,0 +1,74 @@
+package cmdutil
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/awsfed/awsfed/internal/awsfiles"
+	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/debug"
+	"github.com/awsfed/awsfed/internal/httpx"
+)
+
+// IdPClient is the HTTP client every provider gets: the IdP's CA, a cookie
+// jar, and secrets bound to the configured URL's origin (or the hosts of
+// allowed_hosts). It refuses a plain-http URL to a host that is not
+// loopback unless allow_insecure_http is set. file is the configuration,
+// for hints that name the section to edit.
+func IdPClient(l *config.Login, file *config.File, timeout time.Duration, d *debug.Logger) (*http.Client, error) {
+	section := fmt.Sprintf("[idp %s] of %s", l.IdPName, file.Path)
+	if _, ok := file.IdPs[l.IdPName]; !ok {
+		section = "an [idp] section of " + file.Path + " (see `awsfed configure`)"
+	}
+	if !l.InsecureIdP {
+		if err := httpx.CheckInsecure(l.URL, "the IdP URL", "--allow-insecure-http, or allow_insecure_http = true in "+section); err != nil {
+			return nil, err
+		}
+	}
+	return httpx.NewClient(httpx.Options{
+		Timeout: timeout, CAFile: l.Settings["ca_file"], CookieJar: true, Debug: d,
+		Origin: l.URL, AllowedHosts: l.AllowedHosts, Section: section,
+	})
+}
+
+// STSClient is the HTTP client for AWS STS. It trusts what the AWS tools
+// trust: AWS_CA_BUNDLE, else ca_bundle of the AWS profile, so that a
+// TLS-inspecting proxy works for awsfed wherever it works for the AWS CLI.
+// It follows no redirect (every STS call carries an assertion or a
+// signature) and refuses a plain-http endpoint to a host that is not
+// loopback unless allow_insecure_http is set in the account.
+func STSClient(l *config.Login, getenv func(string) string, timeout time.Duration, d *debug.Logger) (*http.Client, error) {
+	if l.STSEndpoint != "" && !l.InsecureSTS {
+		if err := httpx.CheckInsecure(l.STSEndpoint, "the STS endpoint", fmt.Sprintf("--allow-insecure-http, or allow_insecure_http = true in [account %s]", l.Account)); err != nil {
+			return nil, err
+		}
+	}
+	caFile, setting, err := awsCABundle(l.Profile, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return httpx.NewClient(httpx.Options{
+		Timeout: timeout, CAFile: caFile, CASetting: setting, Debug: d,
+		Origin: l.STSEndpoint, NoRedirects: true,
+	})
+}
+
+// awsCABundle is the CA bundle the AWS SDKs would use for profile: the
+// environment wins over the shared config file, as in the SDKs.
+func awsCABundle(profile string, getenv func(string) string) (file, setting string, err error) {
+	if v := getenv("AWS_CA_BUNDLE"); v != "" {
+		return v, "AWS_CA_BUNDLE", nil
+	}
+	path, err := awsfiles.ConfigPath(getenv)
+	if err != nil {
+		return "", "", nil
+	}
+	keys, ok, err := awsfiles.ReadConfigProfile(path, profile)
+	if err != nil || !ok || keys["ca_bundle"] == "" {
+		// An unreadable AWS config is reported where it matters (setup-profile);
+		// here it only means no CA bundle.
+		return "", "", nil
+	}
+	return keys["ca_bundle"], fmt.Sprintf("ca_bundle of [%s] in %s", awsfiles.ConfigSection(profile), path), nil
+}
