@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/awsfed/awsfed/internal/cache"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/keyring"
@@ -33,10 +34,14 @@ type secrets struct {
 	stdin func() (string, error)
 	// rejected is the IdP's verdict on the password: once given, awsfed
 	// never sends that password again in this run (exec's endpoint may be
-	// asked many times).
+	// asked many times). Other runs learn it from rejections.
 	rejected   error
 	useKeyring bool // --store-password or store_password = true
 	store      bool // --store-password or store_password = true: save after success
+	// storeGiven (--store-password) stores a password from stdin or the
+	// environment too; store_password = true alone stores typed ones only,
+	// so that a script's AWSFED_PASSWORD does not land in the keyring unasked.
+	storeGiven bool
 	ring       *keyring.Store
 
 	// remember, when set, records store_password = true in the [idp]
@@ -48,8 +53,12 @@ type secrets struct {
 	// (credential-process, exec's endpoint) says who is asking and why.
 	label string
 
-	typed       string // what the user typed at the terminal, to store on success
-	fromKeyring bool   // the password given to the IdP came from the keyring
+	// given is the password handed to the provider for the sign-in under
+	// way, for finish to store or to record as rejected; typed and
+	// fromKeyring say where it came from.
+	given       string
+	typed       bool
+	fromKeyring bool
 }
 
 func newSecrets(ctx context.Context, f *factory.Factory, l *config.Login, lf *LoginFlags) (*secrets, error) {
@@ -87,7 +96,7 @@ func newSecrets(ctx context.Context, f *factory.Factory, l *config.Login, lf *Lo
 		s.mfaCode = strings.TrimSpace(f.Getenv("AWSFED_MFA_CODE"))
 	}
 	opted := lf.StorePassword || isTrue(l.Settings["store_password"])
-	s.useKeyring, s.store = opted, opted
+	s.useKeyring, s.store, s.storeGiven = opted, opted, lf.StorePassword
 	return s, nil
 }
 
@@ -133,17 +142,61 @@ func OpenKeyring(f *factory.Factory, backend string) (*keyring.Store, error) {
 func (s *secrets) key() string { return KeyringKey(s.login) }
 
 // KeyringKey is where the password of l's user is kept: per IdP section,
-// host and user, so that a stored password is only ever sent to the host it
-// was typed for, even when --url points the section elsewhere.
+// origin (scheme, host and port) and user, so that a stored password is only
+// ever sent to the origin it was typed for, even when --url points the
+// section elsewhere or at plain http. Entries stored before the scheme was
+// part of the key are not found: they did not record the scheme, so the user
+// types the password once more.
 func KeyringKey(l *config.Login) string {
-	return keyring.Key(l.IdPName+"@"+l.Host(), l.Username)
+	return keyring.Key(l.IdPName+"@"+origin(l.URL), l.Username)
 }
 
-// password is signin.Options.Password.
+// rejections is the record of the passwords the IdP rejected for this user
+// and origin.
+func (s *secrets) rejections() (*rejections, error) {
+	dir, err := cache.Dir(s.f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return &rejections{dir: dir, user: s.login.Username, origin: origin(s.login.URL), now: s.f.Now}, nil
+}
+
+// password is signin.Options.Password. A password the IdP rejected before,
+// here or in another process, is refused whatever its source.
 func (s *secrets) password(ctx context.Context, p prompt.Prompter) (string, error) {
 	if s.rejected != nil {
 		return "", s.rejected
 	}
+	s.given, s.typed, s.fromKeyring = "", false, false
+	pw, err := s.source(ctx, p)
+	if err != nil {
+		return "", err
+	}
+	if err := s.rejectedEarlier(pw); err != nil {
+		s.rejected = err
+		return "", err
+	}
+	s.given = pw
+	return pw, nil
+}
+
+// rejectedEarlier returns a *PasswordRejectedEarlierError when the record
+// holds pw. A record that cannot be read does not stop the sign-in.
+func (s *secrets) rejectedEarlier(pw string) error {
+	r, err := s.rejections()
+	if err == nil {
+		err = r.check(pw)
+	}
+	var earlier *PasswordRejectedEarlierError
+	if err != nil && !errors.As(err, &earlier) {
+		s.f.Debug().Printf("%v", err)
+		return nil
+	}
+	return err
+}
+
+// source returns the password from the first source that has one.
+func (s *secrets) source(ctx context.Context, p prompt.Prompter) (string, error) {
 	if s.stdin != nil {
 		return s.stdin()
 	}
@@ -177,16 +230,33 @@ func (s *secrets) password(ctx context.Context, p prompt.Prompter) (string, erro
 	if err != nil {
 		return "", err
 	}
-	s.typed = pw
+	s.typed = true
 	return pw, nil
 }
 
-// finish runs after a sign-in: a password the IdP rejected leaves the
-// keyring; one it accepted is stored when the user asked for that.
+// finish runs after a sign-in: a password the IdP rejected is recorded so
+// that no process sends it again, and leaves the keyring; one it accepted
+// clears the record and is stored when the user asked for that.
 func (s *secrets) finish(ctx context.Context, err error) error {
+	given := s.given
+	s.given = "" // the next sign-in of this run (exec's endpoint) hands out its own
 	var rejected *provider.RejectedError
 	if err != nil && errors.As(err, &rejected) {
 		s.rejected = err
+		if given != "" {
+			if rerr := s.recordRejection(ctx, given); rerr != nil {
+				err = fmt.Errorf("%w (and recording the rejection failed, so other awsfed processes may send this password again: %v)", err, rerr)
+			}
+		}
+	}
+	if err == nil && given != "" {
+		r, rerr := s.rejections()
+		if rerr == nil {
+			rerr = r.clear(ctx)
+		}
+		if rerr != nil {
+			s.f.Debug().Printf("%v", rerr)
+		}
 	}
 	switch {
 	case err != nil && errors.As(err, &rejected) && s.fromKeyring:
@@ -199,10 +269,10 @@ func (s *secrets) finish(ctx context.Context, err error) error {
 	case err != nil:
 		return err
 	}
-	if s.store && s.typed != "" {
+	if s.store && given != "" && !s.fromKeyring && (s.typed || s.storeGiven) {
 		ring, rerr := s.keyringStore()
 		if rerr == nil {
-			rerr = ring.Set(ctx, s.key(), s.typed)
+			rerr = ring.Set(ctx, s.key(), given)
 		}
 		if rerr != nil {
 			fmt.Fprintf(s.f.IO.ErrOut, "Signed in, but the password was not stored: %v\n", rerr)
@@ -216,6 +286,15 @@ func (s *secrets) finish(ctx context.Context, err error) error {
 		}
 	}
 	return nil
+}
+
+// recordRejection remembers that the IdP rejected pw.
+func (s *secrets) recordRejection(ctx context.Context, pw string) error {
+	r, err := s.rejections()
+	if err != nil {
+		return err
+	}
+	return r.add(ctx, pw)
 }
 
 // StoredPasswordRejectedError says the keyring's password no longer works;
