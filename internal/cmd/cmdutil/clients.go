@@ -48,6 +48,9 @@ func STSClient(l *config.Login, getenv func(string) string, timeout time.Duratio
 	if err != nil {
 		return nil, err
 	}
+	if setting == "" {
+		setting = "AWS_CA_BUNDLE (or ca_bundle in the AWS profile)"
+	}
 	return httpx.NewClient(httpx.Options{
 		Timeout: timeout, CAFile: caFile, CASetting: setting, Debug: d,
 		Origin: l.STSEndpoint, NoRedirects: true,
