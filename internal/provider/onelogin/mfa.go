@@ -225,7 +225,7 @@ func (f *flow) nextCode(ctx context.Context, dev device, typed string) (string, 
 		}
 		return "", &provider.InputNeededError{
 			What: fmt.Sprintf("OneLogin asks for a %s code and there is no terminal to ask on", dev.Type),
-			Hint: "pass --mfa-code with the current code, or run awsfed in a terminal",
+			Hint: "run awsfed in a terminal; a code from an authenticator app (not one sent by SMS, voice or email) can also come from --mfa-code-stdin or AWSFED_MFA_CODE",
 		}
 	}
 	if err != nil {
