@@ -101,9 +101,15 @@ func Run(ctx context.Context, opts *Options) error {
 	if e, ok := reusable(s, opts); ok {
 		fmt.Fprintf(f.IO.ErrOut, "Keys for %s from an earlier sign-in are good for %s more; not asking the IdP (--force to sign in again).\n",
 			e.RoleARN, config.FormatDuration(e.Remaining(f.Now()).Truncate(time.Minute)))
-		res, err = signin.Publish(ctx, s.Options, &signin.Session{RoleARN: e.RoleARN, Credentials: sts.Credentials{
+		cached := &signin.Session{RoleARN: e.RoleARN, Credentials: sts.Credentials{
 			AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, SessionToken: e.SessionToken, Expiration: e.Expiration,
-		}})
+		}}
+		// signin's own test would call these keys new: login tests them itself.
+		o := s.Options
+		o.SkipTest = true
+		if res, err = signin.Publish(ctx, o, cached); err == nil && !opts.NoVerify {
+			err = testCached(ctx, s, cached, res)
+		}
 	} else {
 		o := s.Options
 		o.Acquired = func(ss *signin.Session) error {
@@ -125,6 +131,20 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 	}
 	return err
+}
+
+// testCached checks reused keys with GetCallerIdentity, as signin does
+// for new ones.
+func testCached(ctx context.Context, s *cmdutil.Session, k *signin.Session, res *signin.Result) error {
+	w := s.Options.Err
+	id, err := s.Options.STS.GetCallerIdentity(ctx, k.Credentials)
+	if err != nil {
+		fmt.Fprintln(w, "Testing cached credentials: failed")
+		return fmt.Errorf("testing the cached credentials: %w", err)
+	}
+	res.CallerARN = id.ARN
+	fmt.Fprintf(w, "Testing cached credentials: passed (%s)\n", id.ARN)
+	return nil
 }
 
 // reusable returns cached keys for the same account and role when they
