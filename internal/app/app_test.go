@@ -85,7 +85,7 @@ func TestExitCodes(t *testing.T) {
 		stderr []string
 	}{
 		{"success", "demo\n", nil, append(base, "--password-stdin", "--role", "Dev"), 0, []string{"Testing new credentials: passed"}},
-		{"wrong password", "nope\n", nil, append(base, "--password-stdin", "--role", "Dev"), 4, []string{"awsfed: the IdP rejected the username or password for demo: Incorrect username or password.\n", "hint: "}},
+		{"wrong password", "nope\n", nil, append(base, "--password-stdin", "--role", "Dev"), 4, []string{"awsfed: the IdP rejected the username or password for demo at 127.0.0.1: Incorrect username or password.\n", "hint: "}},
 		{"several roles, no terminal", "demo", nil, append(base, "--password-stdin"), 2, []string{"several roles", "role/Admin", "hint: pass --role"}},
 		{"several roles, picker", "demo", &prompt.Stub{Answers: []string{"2"}}, append(base, "--password-stdin"), 0, []string{"assumed-role/Admin/"}},
 		{"role not granted", "demo", nil, append(base, "--password-stdin", "--role", "arn:aws:iam::999999999999:role/Dev"), 4, []string{"did not grant role", "group membership"}},

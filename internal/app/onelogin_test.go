@@ -515,7 +515,7 @@ func TestOneLoginWrongPassword(t *testing.T) {
 	e := newOL(t, nil, onelogintest.Options{}, olGoogle)
 	code, stdout, stderr := e.login("wrong "+olPassword+"\n", nil, "--password-stdin")
 	e.failed(code, stderr, ExitRejected,
-		"the IdP rejected the username or password for alice@example.com: Authentication Failed: Invalid user credentials",
+		"the IdP rejected the username or password for alice@example.com at "+hostPort(t, e.fake.URL)+": Authentication Failed: Invalid user credentials",
 		"check the username and password", "did not retry")
 	e.counts(onelogintest.Counts{Token: 1, Assertion: 1})
 	if strings.Contains(stdout+stderr, olPassword) {

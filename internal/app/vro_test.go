@@ -185,7 +185,7 @@ func TestVROLoginFails(t *testing.T) {
 			code: ExitError, msg: `^awsfed: the vRO workflow execution http://127\.0\.0\.1:\d+/vco/api/workflows/[^ ]+/executions/[0-9a-f]+/ did not finish within 2(\.\d)?s \(state running\)$`,
 			hint: []string{"stuck or waiting for someone", "check the execution in vRO", "raise poll_timeout in [idp broker] (now 2s)"}},
 		{name: "wrong password", password: "wrong " + vroPassword,
-			code: ExitRejected, msg: `^awsfed: the IdP rejected the username or password for alice$`,
+			code: ExitRejected, msg: `^awsfed: the IdP rejected the username or password for alice at 127\.0\.0\.1$`,
 			hint:   []string{"check the username and password", "did not retry"},
 			counts: vrotest.Counts{Starts: 1}},
 		{name: "unknown workflow", set: map[string]string{"workflow_id": "0000-not-there"},

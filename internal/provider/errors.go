@@ -15,6 +15,10 @@ func (e *RejectedError) Error() string {
 	if e.Username != "" {
 		msg += " for " + e.Username
 	}
+	if e.IdP != "" {
+		// The host that answered, which names the IdP the user must check.
+		msg += " at " + e.IdP
+	}
 	if e.Detail != "" {
 		msg += ": " + e.Detail
 	}
