@@ -149,11 +149,20 @@ func (f *File) Resolve(account string, o Overrides, env func(string) string) (*L
 	if l.IdPName == "" {
 		l.IdPName = hostOf(l.URL)
 	}
-	idpInsecure, _ := ParseBool(l.Settings["allow_insecure_http"])
+	idpInsecure, allowed := IdPTrust(l.Settings)
 	l.InsecureIdP = o.AllowInsecureHTTP || idpInsecure
 	l.InsecureSTS = o.AllowInsecureHTTP || (haveAccount && a.AllowInsecureHTTP)
-	l.AllowedHosts = strings.FieldsFunc(l.Settings["allowed_hosts"], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+	l.AllowedHosts = allowed
 	return l, nil
+}
+
+// IdPTrust reads the settings of an [idp] section that widen where secrets
+// may go: allow_insecure_http and allowed_hosts (separated by commas or
+// spaces).
+func IdPTrust(settings map[string]string) (insecure bool, allowedHosts []string) {
+	insecure, _ = ParseBool(settings["allow_insecure_http"])
+	allowedHosts = strings.FieldsFunc(settings["allowed_hosts"], func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+	return insecure, allowedHosts
 }
 
 // Host is the host[:port] of the IdP URL: what a stored password and

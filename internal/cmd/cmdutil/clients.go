@@ -14,15 +14,16 @@ import (
 // IdPClient is the HTTP client every provider gets: the IdP's CA, a cookie
 // jar, and secrets bound to the configured URL's origin (or the hosts of
 // allowed_hosts). It refuses a plain-http URL to a host that is not
-// loopback unless allow_insecure_http is set. file is the configuration,
-// for hints that name the section to edit.
-func IdPClient(l *config.Login, file *config.File, timeout time.Duration, d *debug.Logger) (*http.Client, error) {
-	section := fmt.Sprintf("[idp %s] of %s", l.IdPName, file.Path)
-	if _, ok := file.IdPs[l.IdPName]; !ok {
-		section = "an [idp] section of " + file.Path + " (see `awsfed configure`)"
-	}
+// loopback unless allow_insecure_http is set. section says where those
+// settings go, for hints (see IdPSection); withFlag adds that the command
+// has --allow-insecure-http.
+func IdPClient(l *config.Login, section string, withFlag bool, timeout time.Duration, d *debug.Logger) (*http.Client, error) {
 	if !l.InsecureIdP {
-		if err := httpx.CheckInsecure(l.URL, "the IdP URL", "--allow-insecure-http, or allow_insecure_http = true in "+section); err != nil {
+		allow := "allow_insecure_http = true in " + section
+		if withFlag {
+			allow = "--allow-insecure-http, or " + allow
+		}
+		if err := httpx.CheckInsecure(l.URL, "the IdP URL", allow); err != nil {
 			return nil, err
 		}
 	}
@@ -30,6 +31,15 @@ func IdPClient(l *config.Login, file *config.File, timeout time.Duration, d *deb
 		Timeout: timeout, CAFile: l.Settings["ca_file"], CookieJar: true, Debug: d,
 		Origin: l.URL, AllowedHosts: l.AllowedHosts, Section: section,
 	})
+}
+
+// IdPSection names l's [idp] section in file, or where to add one when the
+// flags alone name the IdP.
+func IdPSection(l *config.Login, file *config.File) string {
+	if _, ok := file.IdPs[l.IdPName]; ok {
+		return fmt.Sprintf("[idp %s] of %s", l.IdPName, file.Path)
+	}
+	return "an [idp] section of " + file.Path + " (see `awsfed configure`)"
 }
 
 // STSClient is the HTTP client for AWS STS. It trusts what the AWS tools

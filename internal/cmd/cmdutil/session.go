@@ -78,7 +78,7 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 	}
 
 	debug := f.Debug()
-	idpHTTP, err := IdPClient(l, file, lf.Timeout, debug)
+	idpHTTP, err := IdPClient(l, IdPSection(l, file), true, lf.Timeout, debug)
 	if err != nil {
 		return nil, err
 	}

@@ -8,8 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
-	"github.com/awsfed/awsfed/internal/httpx"
+	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/provider"
 	"github.com/awsfed/awsfed/internal/saml"
 )
@@ -65,12 +66,14 @@ func testLogin(ctx context.Context, f *factory.Factory, v *values) ([]saml.Role,
 		settings[k] = val
 	}
 	f.Providers.FromEnv(v.idp.Provider, settings, f.Getenv)
-	client, err := httpx.NewClient(httpx.Options{Timeout: 30 * time.Second, CAFile: settings["ca_file"], CookieJar: true, Debug: f.Debug()})
+	l := &config.Login{IdPName: v.idp.Name, Provider: v.idp.Provider, URL: cmp.Or(v.idp.URL, f.Providers.DefaultURL(v.idp.Provider, settings)), Settings: settings}
+	l.InsecureIdP, l.AllowedHosts = config.IdPTrust(settings)
+	client, err := cmdutil.IdPClient(l, "[idp "+v.idp.Name+"] (--set allow_insecure_http=true)", false, 30*time.Second, f.Debug())
 	if err != nil {
 		return nil, err
 	}
 	raw, err := prov.Assertion(ctx, &provider.Input{
-		IdP: v.idp.Name, URL: cmp.Or(v.idp.URL, f.Providers.DefaultURL(v.idp.Provider, settings)), Username: v.idp.Username, Settings: settings,
+		IdP: v.idp.Name, URL: l.URL, Username: v.idp.Username, Settings: settings,
 		Password: func(ctx context.Context) (string, error) { return f.Prompt.Password(ctx, "Password") },
 		HTTP:     client, Prompt: f.Prompt, Debug: f.Debug(),
 	})
