@@ -3,6 +3,8 @@ package awsfiles
 import (
 	"bufio"
 	"bytes"
+	"context"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -18,43 +20,55 @@ import (
 
 // TestCrashSafety kills writers with SIGKILL at random moments of their write
 // loop. After every kill the file must parse and be exactly the content of
-// one completed write, never older than the last one seen.
+// one completed write, never older than the last one seen; the temp file a
+// killed writer may leave must be readable by no one else while it holds
+// anything the target's mode would not show, and the next write must remove
+// it. One lane's file is 0600, the other's 0644 (a config file), whose temp
+// files must still be written 0600.
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts hundreds of processes")
 	}
 	const (
 		minKills = 200
-		lanes    = 2 // independent files, to use the time while children start
-		budget   = 12 * time.Second
+		// Enough for a loaded machine running -race; an idle one needs seconds.
+		budget = 90 * time.Second
 	)
+	modes := []fs.FileMode{0o600, 0o644} // one lane each, to use the time while children start
 	deadline := time.Now().Add(budget)
-	var kills, leftovers atomic.Int64
+	var kills, orphans atomic.Int64
 	var wg sync.WaitGroup
-	for lane := range lanes {
+	for lane, mode := range modes {
 		wg.Go(func() {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "credentials")
-			writeFile(t, path, foreign, 0o600)
+			writeFile(t, path, foreign, mode)
 			last := 0
 			for kills.Load() < minKills && time.Now().Before(deadline) {
 				if !killOnce(t, path, lane) {
 					return
 				}
 				kills.Add(1)
-				n, ok := checkCompleteWrite(t, path, last)
+				n, ok := checkCompleteWrite(t, path, mode, last)
 				if !ok {
 					return
 				}
 				last = n
+				left, ok := checkTempFiles(t, path, lane)
+				if !ok {
+					return
+				}
+				orphans.Add(int64(left))
 			}
 			if last == 0 {
 				t.Errorf("lane %d: no write ever completed", lane)
 			}
-			for _, name := range dirNames(t, dir) {
-				if strings.Contains(name, ".tmp-") {
-					leftovers.Add(1)
-				}
+			// The next write, under the lock, clears what the last kill left.
+			if err := Update(context.Background(), path, func(doc *inifile.Doc) error { applyCount(doc, last+1); return nil }); err != nil {
+				t.Errorf("lane %d: %v", lane, err)
+			}
+			if left := tempFiles(t, path); len(left) > 0 {
+				t.Errorf("lane %d: the write after the kills left %q", lane, left)
 			}
 		})
 	}
@@ -62,7 +76,49 @@ func TestCrashSafety(t *testing.T) {
 	if kills.Load() < minKills {
 		t.Errorf("only %d kills in %v, want %d", kills.Load(), budget, minKills)
 	}
-	t.Logf("%d kills, %d temp files left behind", kills.Load(), leftovers.Load())
+	t.Logf("%d kills left %d orphaned temp files, each removed by the next write", kills.Load(), orphans.Load())
+}
+
+// checkTempFiles looks at the temp files beside path after a kill: the
+// writer that was killed may have left one, but every earlier one must have
+// been removed by the next writer. A temp file may be readable by others only
+// once it holds a complete write, in the moment between taking the target's
+// mode and the rename; the file would show the same text a moment later.
+func checkTempFiles(t *testing.T, path string, lane int) (int, bool) {
+	names := tempFiles(t, path)
+	if len(names) > 1 {
+		t.Errorf("lane %d: %d temp files beside %s; the next write should have removed all but the last killed writer's: %q", lane, len(names), path, names)
+		return 0, false
+	}
+	for _, name := range names {
+		p := filepath.Join(filepath.Dir(path), name)
+		fi, err := os.Lstat(p)
+		if err != nil {
+			continue // not a leftover: the rename it was waiting for happened
+		}
+		if fi.Mode().Perm()&0o077 == 0 {
+			continue
+		}
+		if data, err := os.ReadFile(p); err == nil {
+			if _, complete := completeWrite(data); complete {
+				continue
+			}
+		}
+		t.Errorf("lane %d: temp file %s is %v, readable by others before it holds a complete write", lane, name, fi.Mode().Perm())
+		return 0, false
+	}
+	return len(names), true
+}
+
+// tempFiles lists the temp files of path's writers in its directory.
+func tempFiles(t *testing.T, path string) []string {
+	var out []string
+	for _, name := range dirNames(t, filepath.Dir(path)) {
+		if strings.HasPrefix(name, "."+filepath.Base(path)+".tmp-") {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // killOnce starts a looping writer, waits until it has written once, lets it
@@ -106,12 +162,12 @@ func killOnce(t *testing.T, path string, lane int) bool {
 	return true
 }
 
-// checkCompleteWrite reads the counter the file claims and compares the whole
-// file with what that write produces from the original text.
-func checkCompleteWrite(t *testing.T, path string, last int) (int, bool) {
+// checkCompleteWrite checks that the file after a kill has the lane's mode,
+// is a complete write and is not older than the last one seen.
+func checkCompleteWrite(t *testing.T, path string, mode fs.FileMode, last int) (int, bool) {
 	fi, err := os.Lstat(path)
-	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 {
-		t.Errorf("after a kill the target is %v, %v", fi, err)
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != mode {
+		t.Errorf("after a kill the target is %v, %v; want a regular file, %v", fi, err, mode)
 		return 0, false
 	}
 	data, err := os.ReadFile(path)
@@ -119,24 +175,30 @@ func checkCompleteWrite(t *testing.T, path string, last int) (int, bool) {
 		t.Error(err)
 		return 0, false
 	}
-	doc, err := parseStrict(path, data)
-	if err != nil {
-		t.Errorf("after a kill the file does not parse: %v", err)
+	n, ok := completeWrite(data)
+	if !ok {
+		t.Errorf("after a kill the file is not a complete write:\n%q", data)
 		return 0, false
 	}
-	v, _ := doc.Get("crash", "counter")
-	n, _ := strconv.Atoi(v)
 	if n < last {
 		t.Errorf("after a kill the counter went back from %d to %d", last, n)
 		return 0, false
 	}
+	return n, true
+}
+
+// completeWrite reads the counter data claims and compares all of data with
+// what that write produces from the original text.
+func completeWrite(data []byte) (int, bool) {
+	doc, err := parseStrict("file", data)
+	if err != nil {
+		return 0, false
+	}
+	v, _ := doc.Get("crash", "counter")
+	n, _ := strconv.Atoi(v)
 	want, _ := inifile.Parse([]byte(foreign))
 	if n > 0 {
 		applyCount(want, n)
 	}
-	if !bytes.Equal(data, want.Bytes()) {
-		t.Errorf("after a kill the file is not the complete write %d:\n%q", n, data)
-		return 0, false
-	}
-	return n, true
+	return n, bytes.Equal(data, want.Bytes())
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -66,5 +67,9 @@ func update(ctx context.Context, path string, fn func(doc *inifile.Doc) error, w
 	if _, err := parseStrict(path, out); err != nil {
 		return fmt.Errorf("update %s: refusing to write a file the AWS CLI would reject: %w", path, err)
 	}
-	return lockedfile.WriteAtomic(target, out, old)
+	perm := fs.FileMode(0o600)
+	if old != nil {
+		perm = old.Mode().Perm()
+	}
+	return lock.WriteAtomic(target, out, old, perm)
 }

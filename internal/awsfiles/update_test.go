@@ -235,19 +235,6 @@ func TestLockWaitIsBounded(t *testing.T) {
 	}
 }
 
-func TestWriteAtomicRemovesTempFileOnError(t *testing.T) {
-	dir := t.TempDir()
-	// Renaming a file over a non-empty directory fails after the temp file is written.
-	target := filepath.Join(dir, "credentials")
-	writeFile(t, filepath.Join(target, "inside"), "x", 0o600)
-	if err := lockedfile.WriteAtomic(target, []byte("[a]\n"), nil); err == nil {
-		t.Fatal("no error")
-	}
-	if names := dirNames(t, dir); strings.Join(names, " ") != "credentials" {
-		t.Errorf("directory holds %q, want no temp file", names)
-	}
-}
-
 // A profile's credential_process goes into [profile NAME] of the config
 // file; everything else in the file stays byte for byte.
 func TestSetConfigProfileKeepsTheRest(t *testing.T) {

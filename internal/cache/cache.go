@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -114,23 +115,47 @@ func readEntry(path string) (*Entry, error) {
 // tightened to 0700 if it lets others in: it is awsfed's own, and holds
 // nothing that others should list. Put refuses an entry without an account,
 // keys or expiration, since Get would not return it.
+//
+// Put takes the account's lock, as Fetch does, so that every write of an
+// entry holds it and may remove the temp files killed writers left. It waits
+// at most putLockWait for a Fetch under way elsewhere, and must not be
+// called from a refresh that Fetch runs (that Fetch holds the lock).
 func (c *Cache) Put(e *Entry) error {
 	if e == nil || !e.usable() {
 		return errors.New("cache: entry without account, keys or expiration")
 	}
-	path, err := c.path(entryName(e.Account, e.Role))
+	lockPath, err := c.path(lockName(e.Account))
 	if err != nil {
 		return err
 	}
 	if err := c.ensureDir(); err != nil {
 		return err
 	}
+	lock, err := lockedfile.Acquire(context.Background(), lockPath, min(c.lockWait(), putLockWait))
+	if err != nil {
+		return fmt.Errorf("cache: account %s: %w", e.Account, err)
+	}
+	defer lock.Release()
+	return c.put(lock, e)
+}
+
+// putLockWait bounds Put's wait: a Fetch may hold the lock while the user
+// approves a push, and a login that already has its keys should not hang on
+// a cache, which only saves a later sign-in.
+const putLockWait = 10 * time.Second
+
+// put writes e holding lock, the lock of e.Account.
+func (c *Cache) put(lock *lockedfile.Lock, e *Entry) error {
+	path, err := c.path(entryName(e.Account, e.Role))
+	if err != nil {
+		return err
+	}
 	data, err := json.MarshalIndent(e, "", "  ")
 	if err != nil {
 		return fmt.Errorf("cache: account %s: %w", e.Account, err)
 	}
-	// No old file info: the file is 0600 whatever mode an earlier one had.
-	if err := lockedfile.WriteAtomic(path, append(data, '\n'), nil); err != nil {
+	// 0600 whatever mode an earlier file had.
+	if err := lock.WriteAtomic(path, append(data, '\n'), nil, 0o600); err != nil {
 		return fmt.Errorf("cache: account %s: %w", e.Account, err)
 	}
 	return nil

@@ -71,7 +71,7 @@ func (c *Cache) Fetch(ctx context.Context, account, role string, window time.Dur
 	if e.Issued.IsZero() {
 		e.Issued = c.now()
 	}
-	if err := c.Put(e); err != nil {
+	if err := c.put(lock, e); err != nil {
 		return e, false, fmt.Errorf("%w: %w", ErrNotSaved, err)
 	}
 	return e, false, nil

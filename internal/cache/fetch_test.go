@@ -23,9 +23,7 @@ func counted(calls *atomic.Int32, tag string) func(context.Context) (*Entry, err
 func TestFetchFreshHit(t *testing.T) {
 	c := newCache(t)
 	stored := entryFor("dev", "Admin")
-	if err := c.Put(stored); err != nil {
-		t.Fatal(err)
-	}
+	writeRaw(t, c, "dev", "Admin", mustJSON(t, stored)) // Put would make the lock file
 	var calls atomic.Int32
 	e, cached, err := c.Fetch(context.Background(), "dev", "Admin", 10*time.Minute, counted(&calls, "new"))
 	if err != nil || !cached || e.AccessKeyID != stored.AccessKeyID || calls.Load() != 0 {

@@ -113,8 +113,9 @@ func (s *Store) fileSet(ctx context.Context, key, secret string) error {
 		return &Error{Backend: BackendFile, Op: op, Err: err}
 	}
 	return s.fail(op, s.g.do(ctx, op, func(ctx context.Context, _ backend) error {
-		return s.file.locked(ctx, s.g.limit, func() error {
-			if err := lockedfile.WriteAtomic(s.file.path(key), sealed, nil); err != nil {
+		return s.file.locked(ctx, s.g.limit, func(l *lockedfile.Lock) error {
+			// Entries are 0600 whatever an earlier one was.
+			if err := l.WriteAtomic(s.file.path(key), sealed, nil, 0o600); err != nil {
 				return err
 			}
 			return tightenModes(s.file.dir)
@@ -125,7 +126,7 @@ func (s *Store) fileSet(ctx context.Context, key, secret string) error {
 func (s *Store) fileRemove(ctx context.Context, key string) error {
 	op := "remove " + key
 	return s.fail(op, s.g.do(ctx, op, func(ctx context.Context, _ backend) error {
-		return s.file.locked(ctx, s.g.limit, func() error {
+		return s.file.locked(ctx, s.g.limit, func(*lockedfile.Lock) error {
 			err := os.Remove(s.file.path(key))
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil
@@ -136,8 +137,9 @@ func (s *Store) fileRemove(ctx context.Context, key string) error {
 }
 
 // locked runs f holding the directory's lock, so that two awsfed processes
-// storing at once both land and a Remove does not race a Set.
-func (f *fileBackend) locked(ctx context.Context, limit time.Duration, do func() error) error {
+// storing at once both land and a Remove does not race a Set. Every write
+// of an entry holds it, so a write may clear temp files killed writers left.
+func (f *fileBackend) locked(ctx context.Context, limit time.Duration, do func(*lockedfile.Lock) error) error {
 	if err := os.MkdirAll(f.dir, 0o700); err != nil {
 		return err
 	}
@@ -146,7 +148,7 @@ func (f *fileBackend) locked(ctx context.Context, limit time.Duration, do func()
 		return err
 	}
 	defer l.Release()
-	return do()
+	return do(l)
 }
 
 // checkPassphrase refuses a passphrase that opens none of the entries

@@ -187,6 +187,28 @@ func TestFileModes(t *testing.T) {
 	checkMode(t, dir, 0o700)
 }
 
+// A Set killed between its temp file and the rename leaves the sealed
+// entry behind; the next Set of that key, holding the lock, removes it.
+func TestFileSetRemovesOrphanedTempFiles(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "keyring")
+	s := openTestFile(t, dir, &passphrases{value: "pw"})
+	key := Key("corp", "alice")
+	if err := s.Set(ctx, key, "secret"); err != nil {
+		t.Fatal(err)
+	}
+	orphan := filepath.Join(dir, "."+entryName(key)+".tmp-123")
+	if err := os.WriteFile(orphan, []byte("sealed"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Set(ctx, key, "secret2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(orphan); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("orphaned temp file still there: %v", err)
+	}
+}
+
 func checkMode(t *testing.T, path string, want fs.FileMode) {
 	t.Helper()
 	info, err := os.Stat(path)

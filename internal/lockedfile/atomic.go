@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // ResolveTarget follows symlinks so that a linked file is replaced where it
@@ -63,15 +64,73 @@ func ReadTarget(path string) (data []byte, fi fs.FileInfo, err error) {
 }
 
 // WriteAtomic replaces path with data so that a reader, or a crash, sees the
+// old content or the new one and never a mix. old, when the file exists,
+// gives the mode (and owner) to keep. It removes no temp file but its own.
+//
+// Deprecated: take the lock every writer of path takes and call
+// (*Lock).WriteAtomic, which also removes what killed writers left.
+func WriteAtomic(path string, data []byte, old fs.FileInfo) error {
+	perm := fs.FileMode(0o600)
+	if old != nil {
+		perm = old.Mode().Perm()
+	}
+	return writeAtomic(path, data, old, perm)
+}
+
+// WriteAtomic replaces path with data so that a reader, or a crash, sees the
 // old content or the new one and never a mix: temp file in the same
-// directory, fsync, rename, fsync the directory. The temp file goes on any
-// error. old, when the file exists, gives the mode (and owner) to keep.
-func WriteAtomic(path string, data []byte, old fs.FileInfo) (err error) {
+// directory, fsync, rename, fsync the directory. The new file gets mode
+// perm; old, when the file exists, gives the owner to keep. The temp file
+// goes on any error, and stays 0600 until its content is complete.
+//
+// l must be the lock that every writer of path takes. Holding it, no other
+// writer is between creating its temp file and renaming it, so every temp
+// file of path is one a writer killed on the way left behind, maybe holding
+// secrets: WriteAtomic removes them first.
+func (l *Lock) WriteAtomic(path string, data []byte, old fs.FileInfo, perm fs.FileMode) error {
+	// A lock in another directory guards some other file; cleaning up under
+	// it could remove a live writer's temp file.
+	if d := filepath.Dir(path); d != filepath.Dir(l.path) {
+		return fmt.Errorf("write %s: lock %s does not guard it (not in %s)", path, l.path, d)
+	}
+	removeOrphans(path)
+	return writeAtomic(path, data, old, perm)
+}
+
+// tempPattern names a temp file of the file base: hidden, so that listings
+// skip it, and CreateTemp puts decimal digits for the '*'.
+func tempPattern(base string) string { return "." + base + ".tmp-*" }
+
+// removeOrphans removes the temp files of path that writers left. It is best
+// effort: one that cannot be removed now will be at the next write, and the
+// write itself must not fail for it.
+func removeOrphans(path string) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
 	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix, _, _ := strings.Cut(tempPattern(base), "*")
+	for _, de := range des {
+		rest, ok := strings.CutPrefix(de.Name(), prefix)
+		if !ok || rest == "" || strings.Trim(rest, "0123456789") != "" || !de.Type().IsRegular() {
+			continue
+		}
+		_ = os.Remove(filepath.Join(dir, de.Name()))
+	}
+}
+
+func writeAtomic(path string, data []byte, old fs.FileInfo, perm fs.FileMode) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	// CreateTemp makes the file 0600: a writer killed before the rename
+	// leaves it behind, so it must be private while it holds the content.
+	tmp, err := os.CreateTemp(dir, tempPattern(base))
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -84,18 +143,19 @@ func WriteAtomic(path string, data []byte, old fs.FileInfo) (err error) {
 			os.Remove(name)
 		}
 	}()
-	mode := fs.FileMode(0o600)
-	if old != nil {
-		mode = old.Mode().Perm()
-		keepOwner(tmp, old)
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
 	if _, err := tmp.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	// Owner and mode come last, right before the rename, so that a kill
+	// leaves a file readable by others only once it holds no more than the
+	// target will show. (A crash may lose them: the file is then 0600.)
+	if old != nil {
+		keepOwner(tmp, old)
+	}
+	if err := tmp.Chmod(perm); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	closed = true

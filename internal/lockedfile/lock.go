@@ -12,7 +12,10 @@ import (
 // Lock is an exclusive lock on a lock file beside the file it guards.
 // The lock file is never removed: removing it would let two writers lock two
 // different files of the same name.
-type Lock struct{ f *os.File }
+type Lock struct {
+	f    *os.File
+	path string
+}
 
 // Acquire takes the lock on path (created 0600). It polls rather than blocks so that ctx and the time limit can
 // end the wait; the OS releases the lock when its holder dies.
@@ -39,7 +42,7 @@ func Acquire(ctx context.Context, path string, limit time.Duration) (*Lock, erro
 			// fixed-width record overwrites the last holder's without
 			// truncating.
 			_, _ = f.WriteAt(fmt.Appendf(nil, "%-*d\n", holderWidth-1, os.Getpid()), 0)
-			return &Lock{f: f}, nil
+			return &Lock{f: f, path: path}, nil
 		}
 		if time.Now().After(deadline) {
 			holder := ""
