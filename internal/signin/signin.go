@@ -40,6 +40,9 @@ type Options struct {
 	// UseHint replaces the "Use them with: …" line (demo keys work only against the sandbox).
 	UseHint  string
 	SkipTest bool
+	// Cached says the keys were reused from the cache rather than got by
+	// this sign-in, so the test says "cached", not "new".
+	Cached bool
 	// Acquired, when set, sees the keys before they are written (login puts
 	// them into the cache there).
 	Acquired func(*Session) error
@@ -222,13 +225,17 @@ func test(ctx context.Context, o Options, s *Session, result *Result) error {
 	if o.SkipTest {
 		return nil
 	}
+	which := "new"
+	if o.Cached {
+		which = "cached"
+	}
 	id, err := o.STS.GetCallerIdentity(ctx, s.Credentials)
 	if err != nil {
-		fmt.Fprintln(o.Err, "Testing new credentials: failed")
-		return fmt.Errorf("testing the new credentials: %w", err)
+		fmt.Fprintf(o.Err, "Testing %s credentials: failed\n", which)
+		return fmt.Errorf("testing the %s credentials: %w", which, err)
 	}
 	result.CallerARN = id.ARN
-	fmt.Fprintf(o.Err, "Testing new credentials: passed (%s)\n", id.ARN)
+	fmt.Fprintf(o.Err, "Testing %s credentials: passed (%s)\n", which, id.ARN)
 	return nil
 }
 

@@ -10,11 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"golang.org/x/crypto/scrypt"
@@ -200,22 +197,4 @@ func (e *PasswordRejectedEarlierError) Hint() string {
 // of a password just sent.
 func (e *PasswordRejectedEarlierError) Unwrap() error {
 	return &provider.ServiceError{What: e.Error(), Hint: e.Hint(), Rejected: true}
-}
-
-// origin is scheme://host:port of rawURL, the port always written, so that
-// what is bound to https://idp is never used for http://idp nor another
-// port; "" when rawURL does not parse.
-func origin(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil || u.Host == "" {
-		return ""
-	}
-	port := u.Port()
-	if port == "" {
-		port = "443"
-		if u.Scheme == "http" {
-			port = "80"
-		}
-	}
-	return u.Scheme + "://" + net.JoinHostPort(strings.ToLower(u.Hostname()), port)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/awsfed/awsfed/internal/cache"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/httpx"
 	"github.com/awsfed/awsfed/internal/keyring"
 	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
@@ -148,7 +149,7 @@ func (s *secrets) key() string { return KeyringKey(s.login) }
 // part of the key are not found: they did not record the scheme, so the user
 // types the password once more.
 func KeyringKey(l *config.Login) string {
-	return keyring.Key(l.IdPName+"@"+origin(l.URL), l.Username)
+	return keyring.Key(l.IdPName+"@"+httpx.OriginOf(l.URL), l.Username)
 }
 
 // rejections is the record of the passwords the IdP rejected for this user
@@ -158,7 +159,7 @@ func (s *secrets) rejections() (*rejections, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &rejections{dir: dir, user: s.login.Username, origin: origin(s.login.URL), now: s.f.Now}, nil
+	return &rejections{dir: dir, user: s.login.Username, origin: httpx.OriginOf(s.login.URL), now: s.f.Now}, nil
 }
 
 // password is signin.Options.Password. A password the IdP rejected before,

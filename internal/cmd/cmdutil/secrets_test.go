@@ -10,6 +10,7 @@ import (
 
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/httpx"
 	"github.com/awsfed/awsfed/internal/iostreams"
 	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
@@ -217,8 +218,8 @@ func TestKeyringKeyBindsTheOrigin(t *testing.T) {
 		{"not a url", ""},
 	}
 	for _, tt := range tests {
-		if got := origin(tt.in); got != tt.want {
-			t.Errorf("origin(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := httpx.OriginOf(tt.in); got != tt.want {
+			t.Errorf("OriginOf(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -106,10 +106,8 @@ func Run(ctx context.Context, opts *Options) error {
 		}}
 		// signin's own test would call these keys new: login tests them itself.
 		o := s.Options
-		o.SkipTest = true
-		if res, err = signin.Publish(ctx, o, cached); err == nil && !opts.NoVerify {
-			err = testCached(ctx, s, cached, res)
-		}
+		o.Cached = true
+		res, err = signin.Publish(ctx, o, cached)
 	} else {
 		o := s.Options
 		o.Acquired = func(ss *signin.Session) error {
@@ -131,20 +129,6 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 	}
 	return err
-}
-
-// testCached checks reused keys with GetCallerIdentity, as signin does
-// for new ones.
-func testCached(ctx context.Context, s *cmdutil.Session, k *signin.Session, res *signin.Result) error {
-	w := s.Options.Err
-	id, err := s.Options.STS.GetCallerIdentity(ctx, k.Credentials)
-	if err != nil {
-		fmt.Fprintln(w, "Testing cached credentials: failed")
-		return fmt.Errorf("testing the cached credentials: %w", err)
-	}
-	res.CallerARN = id.ARN
-	fmt.Fprintf(w, "Testing cached credentials: passed (%s)\n", id.ARN)
-	return nil
 }
 
 // reusable returns cached keys for the same account and role when they
