@@ -23,8 +23,10 @@ import (
 // one completed write, never older than the last one seen; the temp file a
 // killed writer may leave must be readable by no one else while it holds
 // anything the target's mode would not show, and the next write must remove
-// it. One lane's file is 0600, the other's 0644 (a config file), whose temp
-// files must still be written 0600.
+// it. One lane's file is 0600; one's is 0644 and keeps that mode (a config
+// file), whose temp files must still be written 0600; one's is 0644 and holds
+// keys (the credentials file of issue 9), so its first write makes it 0600
+// and none of its temp files may ever be readable by others.
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts hundreds of processes")
@@ -34,18 +36,25 @@ func TestCrashSafety(t *testing.T) {
 		// Enough for a loaded machine running -race; an idle one needs seconds.
 		budget = 90 * time.Second
 	)
-	modes := []fs.FileMode{0o600, 0o644} // one lane each, to use the time while children start
+	lanes := []struct { // several, to use the time while children start
+		mode    fs.FileMode
+		private bool
+	}{{0o600, false}, {0o644, false}, {0o644, true}}
 	deadline := time.Now().Add(budget)
 	var kills, orphans atomic.Int64
 	var wg sync.WaitGroup
-	for lane, mode := range modes {
+	for lane, l := range lanes {
 		wg.Go(func() {
 			dir := t.TempDir()
 			path := filepath.Join(dir, "credentials")
-			writeFile(t, path, foreign, mode)
+			writeFile(t, path, foreign, l.mode)
+			mode := l.mode
+			if l.private {
+				mode = 0o600
+			}
 			last := 0
 			for kills.Load() < minKills && time.Now().Before(deadline) {
-				if !killOnce(t, path, lane) {
+				if !killOnce(t, path, lane, l.private) {
 					return
 				}
 				kills.Add(1)
@@ -54,7 +63,7 @@ func TestCrashSafety(t *testing.T) {
 					return
 				}
 				last = n
-				left, ok := checkTempFiles(t, path, lane)
+				left, ok := checkTempFiles(t, path, lane, l.private)
 				if !ok {
 					return
 				}
@@ -83,8 +92,9 @@ func TestCrashSafety(t *testing.T) {
 // writer that was killed may have left one, but every earlier one must have
 // been removed by the next writer. A temp file may be readable by others only
 // once it holds a complete write, in the moment between taking the target's
-// mode and the rename; the file would show the same text a moment later.
-func checkTempFiles(t *testing.T, path string, lane int) (int, bool) {
+// mode and the rename; the file would show the same text a moment later. A
+// private file's temp files are never readable by others.
+func checkTempFiles(t *testing.T, path string, lane int, private bool) (int, bool) {
 	names := tempFiles(t, path)
 	if len(names) > 1 {
 		t.Errorf("lane %d: %d temp files beside %s; the next write should have removed all but the last killed writer's: %q", lane, len(names), path, names)
@@ -99,7 +109,7 @@ func checkTempFiles(t *testing.T, path string, lane int) (int, bool) {
 		if fi.Mode().Perm()&0o077 == 0 {
 			continue
 		}
-		if data, err := os.ReadFile(p); err == nil {
+		if data, err := os.ReadFile(p); err == nil && !private {
 			if _, complete := completeWrite(data); complete {
 				continue
 			}
@@ -123,8 +133,8 @@ func tempFiles(t *testing.T, path string) []string {
 
 // killOnce starts a looping writer, waits until it has written once, lets it
 // run for a random moment and kills it.
-func killOnce(t *testing.T, path string, lane int) bool {
-	cmd := child(t, "loop", "AWSFILES_TEST_FILE="+path)
+func killOnce(t *testing.T, path string, lane int, private bool) bool {
+	cmd := child(t, "loop", "AWSFILES_TEST_FILE="+path, "AWSFILES_TEST_PRIVATE="+strconv.FormatBool(private))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.StdoutPipe()

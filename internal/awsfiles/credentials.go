@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"strings"
@@ -34,15 +35,20 @@ var ownedKeys = []string{keyAccessKeyID, keySecretAccessKey, keySessionToken, ke
 // WriteCredentials stores k in section [profile] of the credentials file at
 // path: access key, secret key, the session token under both its names, and
 // the expiry in RFC 3339 UTC. Keys without a session token or an expiry
-// remove those lines rather than leave stale ones.
-func WriteCredentials(ctx context.Context, path, profile string, k Keys) error {
+// remove those lines rather than leave stale ones. A file that others could
+// read is made 0600 (see Notify).
+func WriteCredentials(ctx context.Context, path, profile string, k Keys, opts ...WriteOption) error {
 	if err := inifile.CheckSection(profile); err != nil {
 		return fmt.Errorf("profile %q: %w", profile, err)
 	}
 	if k.AccessKeyID == "" || k.SecretAccessKey == "" {
 		return fmt.Errorf("profile %s: an access key id and a secret access key are both needed", profile)
 	}
-	return Update(ctx, path, func(doc *inifile.Doc) error {
+	var o writeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	loose, err := update(ctx, path, lockWait, true, func(doc *inifile.Doc) error {
 		setKey(doc, profile, keyAccessKeyID, k.AccessKeyID)
 		setKey(doc, profile, keySecretAccessKey, k.SecretAccessKey)
 		if k.SessionToken != "" {
@@ -59,6 +65,24 @@ func WriteCredentials(ctx context.Context, path, profile string, k Keys) error {
 		}
 		return nil
 	})
+	if err == nil && loose != 0 && o.notice != nil {
+		fmt.Fprintf(o.notice, "awsfed: made %s private (mode %04o → 0600): it holds secret keys\n", path, loose)
+	}
+	return err
+}
+
+// A WriteOption changes how WriteCredentials writes.
+type WriteOption func(*writeOptions)
+
+type writeOptions struct {
+	notice io.Writer
+}
+
+// Notify has WriteCredentials say on w, in one line, that it made the file
+// private: the user, or a tool that set the mode, should know it changed.
+// It never says more; nothing of the keys is printed.
+func Notify(w io.Writer) WriteOption {
+	return func(o *writeOptions) { o.notice = w }
 }
 
 // ReadCredentials returns the keys of [profile]; false when the file, the

@@ -216,3 +216,66 @@ func TestWriteCredentialsRejectsBadInput(t *testing.T) {
 		t.Error("bad input created the file")
 	}
 }
+
+// A credentials file others may read is made 0600 when keys are written
+// into it, even when the keys are the ones it already holds; a private file
+// keeps its mode, and so does the config file, which holds no keys.
+func TestWriteCredentialsMakesTheFilePrivate(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no unix modes")
+	}
+	for _, tt := range []struct{ before, after fs.FileMode }{
+		{0o644, 0o600}, {0o640, 0o600}, {0o604, 0o600}, {0o666, 0o600},
+		{0o600, 0o600}, {0o400, 0o400}, {0o700, 0o700},
+	} {
+		path := filepath.Join(t.TempDir(), "credentials")
+		writeFile(t, path, foreign, tt.before)
+		if err := os.Chmod(path, tt.before); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 { // the second write changes nothing but the mode
+			if err := WriteCredentials(context.Background(), path, "dev", keysFor("dev")); err != nil {
+				t.Fatal(err)
+			}
+			if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != tt.after {
+				t.Errorf("%v: after WriteCredentials the mode is %v (%v), want %v", tt.before, fi.Mode().Perm(), err, tt.after)
+			}
+			if err := os.Chmod(path, tt.before); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// Making the file private is said once, on the writer Notify gives, and
+// never with a key in it.
+func TestWriteCredentialsSaysItMadeTheFilePrivate(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no unix modes")
+	}
+	path := filepath.Join(t.TempDir(), "credentials")
+	writeFile(t, path, foreign, 0o644)
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var notice bytes.Buffer
+	for _, p := range []string{"dev", "dev", "prod"} {
+		if err := WriteCredentials(context.Background(), path, p, keysFor(p), Notify(&notice)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "awsfed: made " + path + " private (mode 0644 → 0600): it holds secret keys\n"
+	if notice.String() != want {
+		t.Errorf("notice = %q, want %q once", notice.String(), want)
+	}
+	// Without Notify the file is made private all the same, silently.
+	if err := os.Chmod(path, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteCredentials(context.Background(), path, "dev", keysFor("dev")); err != nil {
+		t.Fatal(err)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+}

@@ -2,7 +2,8 @@
 // (~/.aws/credentials, ~/.aws/config) and awsfed's own configuration file:
 // under an exclusive lock, replaced atomically by rename, refusing files the
 // AWS CLI itself would refuse, and keeping every byte it was not asked to
-// change.
+// change. A file keeps its mode, except that the credentials file is made
+// 0600 when keys are written into it.
 //
 // It knows nothing of SAML, STS or identity providers, and it must not touch
 // any key or section other than those a caller names: the files belong to

@@ -32,7 +32,7 @@ func runChild(role string) int {
 		p := os.Getenv("AWSFILES_TEST_PROFILE")
 		err = WriteCredentials(context.Background(), file, p, keysFor(p))
 	case "loop":
-		err = writeForever(file)
+		err = writeForever(file, os.Getenv("AWSFILES_TEST_PRIVATE") == "true")
 	default:
 		err = fmt.Errorf("unknown child role %q", role)
 	}
@@ -44,10 +44,11 @@ func runChild(role string) int {
 }
 
 // writeForever counts up in [crash] until killed, saying "ready" once the
-// first write is done so that kills land on writes, not on start-up.
-func writeForever(file string) error {
+// first write is done so that kills land on writes, not on start-up. A
+// private file is written as WriteCredentials writes it.
+func writeForever(file string, private bool) error {
 	for i := 0; ; i++ {
-		err := Update(context.Background(), file, func(doc *inifile.Doc) error {
+		_, err := update(context.Background(), file, lockWait, private, func(doc *inifile.Doc) error {
 			n := 0
 			if v, ok := doc.Get("crash", "counter"); ok {
 				n, _ = strconv.Atoi(v)

@@ -219,7 +219,7 @@ func TestLockWaitIsBounded(t *testing.T) {
 	noop := func(*inifile.Doc) error { return nil }
 
 	start := time.Now()
-	err = update(context.Background(), path, noop, 150*time.Millisecond)
+	_, err = update(context.Background(), path, 150*time.Millisecond, false, noop)
 	if err == nil || !strings.Contains(err.Error(), path+".lock") || !strings.Contains(err.Error(), "another awsfed") ||
 		!strings.Contains(err.Error(), "process "+strconv.Itoa(os.Getpid())) {
 		t.Errorf("err = %v, want it to name the lock file, its holder and a stuck awsfed", err)
