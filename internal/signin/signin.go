@@ -190,7 +190,7 @@ func Publish(ctx context.Context, o Options, s *Session) (*Result, error) {
 		SessionToken:    s.SessionToken,
 		Expiration:      s.Expiration,
 	}
-	if err := awsfiles.WriteCredentials(ctx, o.CredentialsFile, l.Profile, keys); err != nil {
+	if err := awsfiles.WriteCredentials(ctx, o.CredentialsFile, l.Profile, keys, awsfiles.Notify(o.Err)); err != nil {
 		return nil, err
 	}
 	result := &Result{Profile: l.Profile, RoleARN: s.RoleARN, Expiration: s.Expiration.UTC(), CredentialsFile: o.CredentialsFile}
