@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/awsfed/awsfed/internal/inifile"
@@ -130,9 +129,10 @@ func RemoveCredentials(ctx context.Context, path, profile string) error {
 	})
 }
 
-// The AWS CLI reads key names without case, so AWS_ACCESS_KEY_ID in the file
-// is the key awsfed owns; it is rewritten in its own spelling rather than
-// joined by a second, lowercase copy the CLI would reject.
+// The AWS CLI reads key names lowercased (inifile.KeyName), so
+// AWS_ACCESS_KEY_ID in the file is the key awsfed owns; it is rewritten in
+// its own spelling rather than joined by a second, lowercase copy the CLI
+// would reject.
 
 func setKey(doc *inifile.Doc, section, name, value string) {
 	if existing, ok := findKey(doc, section, name); ok {
@@ -161,7 +161,7 @@ func deleteKey(doc *inifile.Doc, section, name string) {
 
 func findKey(doc *inifile.Doc, section, name string) (string, bool) {
 	for _, k := range doc.Keys(section) {
-		if strings.EqualFold(k.Name, name) {
+		if inifile.KeyName(k.Name) == inifile.KeyName(name) {
 			return k.Name, true
 		}
 	}

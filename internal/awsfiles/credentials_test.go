@@ -279,3 +279,48 @@ func TestWriteCredentialsSaysItMadeTheFilePrivate(t *testing.T) {
 		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
 	}
 }
+
+// awsfed's keys are found under the names the AWS CLI gives them (Python's
+// str.lower): "AWS_ACCESS_KEY_ID" and "aws_secret_access_\u212aey" (Kelvin
+// sign) are awsfed's keys, "aws_acce\u017f\u017f_key_id" (long s) is some
+// other key, which a case-folding match would have taken and rewritten.
+func TestWriteCredentialsFindsKeysAsTheAWSCLINamesThem(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	orig := "[dev]\naws_acce\u017f\u017f_key_id = FOREIGN\nAWS_ACCESS_KEY_ID = OLD\naws_secret_access_\u212aey = OLD\n"
+	writeFile(t, path, orig, 0o600)
+	k := keysFor("dev")
+	if err := WriteCredentials(context.Background(), path, "dev", k); err != nil {
+		t.Fatal(err)
+	}
+	got := readFile(t, path)
+	want := "[dev]\naws_acce\u017f\u017f_key_id = FOREIGN\nAWS_ACCESS_KEY_ID = " + k.AccessKeyID +
+		"\naws_secret_access_\u212aey = " + k.SecretAccessKey + "\n"
+	if !strings.HasPrefix(got, want) {
+		t.Errorf("got\n%q\nwant it to start with\n%q", got, want)
+	}
+}
+
+// Files the AWS CLI reads, which awsfed once refused: lone CRs as line
+// ends (Python reads with universal newlines), [DEFAULT] given twice, keys
+// that only strings.ToLower takes for the same key.
+func TestWriteCredentialsEditsWhatTheAWSCLIReads(t *testing.T) {
+	for _, orig := range []string{
+		"[default]\naws_access_key_id = AKIA\r",
+		"[default]\raws_access_key_id = AKIA\r\r[other]\rregion = x\r",
+		"[DEFAULT]\nregion = x\n[default]\n[DEFAULT]\noutput = json\n",
+		"[default]\n\u0130 = 1\ni = 2\n\u0391\u03a3 = 3\n\u03b1\u03c3 = 4\n",
+	} {
+		path := filepath.Join(t.TempDir(), "credentials")
+		writeFile(t, path, orig, 0o600)
+		if err := WriteCredentials(context.Background(), path, "dev", keysFor("dev")); err != nil {
+			t.Errorf("%q: %v", orig, err)
+			continue
+		}
+		if got := readFile(t, path); !strings.HasPrefix(got, orig) {
+			t.Errorf("%q became %q", orig, got)
+		}
+		if k, ok, err := ReadCredentials(path, "dev"); err != nil || !ok || k != keysFor("dev") {
+			t.Errorf("%q: ReadCredentials = %v, %v, %v", orig, k, ok, err)
+		}
+	}
+}

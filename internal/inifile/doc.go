@@ -1,7 +1,11 @@
 // Package inifile reads and edits INI documents the way the AWS CLI reads
-// them (botocore's strict configparser without inline comments) while keeping
-// every byte it was not asked to change: comments, blank lines, spacing, line
-// ends, a byte order mark and a missing final newline all survive an edit.
+// them (botocore's strict configparser without inline comments, on a file
+// read with universal newlines) while keeping every byte it was not asked to
+// change: comments, blank lines, spacing, line ends, a byte order mark and a
+// missing final newline all survive an edit. It reads two kinds of file that
+// botocore refuses for their encoding: one that starts with a UTF-8 byte
+// order mark, and one with bytes that are not UTF-8. botocore_test.go holds
+// it to botocore's reader.
 //
 // It owns the text format only. It must not touch files, locks or anything
 // AWS-specific: package awsfiles decides which keys mean what and how the
@@ -14,7 +18,7 @@ import "fmt"
 // rewrite only the lines they are about.
 type Doc struct {
 	bom   bool   // a UTF-8 byte order mark preceded the first line
-	crlf  bool   // new lines end in CRLF because the first line did
+	nl    string // the line end of added lines: the first line's, else "\n"
 	lines []line // the text, one entry per line
 	ix    index  // what each line means, rebuilt after every edit
 	err   error  // the first edit the document refused
@@ -23,7 +27,7 @@ type Doc struct {
 // line is one line of the document as it appeared in the input.
 type line struct {
 	text string // without the line end
-	eol  string // "\n", "\r\n", or "" for a last line without one
+	eol  string // "\n", "\r\n", "\r", or "" for a last line without one
 }
 
 // SyntaxError reports a line the AWS CLI would refuse. It never quotes the
@@ -78,9 +82,4 @@ func (d *Doc) Bytes() []byte {
 // caller about to save it must check Err first.
 func (d *Doc) Err() error { return d.err }
 
-func (d *Doc) newline() string {
-	if d.crlf {
-		return "\r\n"
-	}
-	return "\n"
-}
+func (d *Doc) newline() string { return d.nl }

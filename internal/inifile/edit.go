@@ -133,7 +133,7 @@ func (d *Doc) commit(what string, out []line, ok func(*Doc) bool) bool {
 		d.refuse(fmt.Errorf("%s: the edit would break the file: %w", what, err))
 		return false
 	}
-	n := &Doc{bom: d.bom, crlf: d.crlf, lines: out, ix: ix}
+	n := &Doc{bom: d.bom, nl: d.nl, lines: out, ix: ix}
 	if !ok(n) {
 		d.refuse(fmt.Errorf("%s: %w", what, errors.New("the edit would not read back as written")))
 		return false

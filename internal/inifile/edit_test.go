@@ -44,6 +44,8 @@ func TestEdits(t *testing.T) {
 		{"new section after existing blank line", "[a]\nk = 1\n\n", set("b", "j", "2"), "[a]\nk = 1\n\n[b]\nj = 2\n"},
 		{"new section without final newline", "# c", set("b", "j", "2"), "# c\n\n[b]\nj = 2"},
 		{"new section CRLF", "[a]\r\nk = 1\r\n", set("b", "j", "2"), "[a]\r\nk = 1\r\n\r\n[b]\r\nj = 2\r\n"},
+		{"lone CR line ends are kept and used", "[a]\rk = 1\r\nx = 2\n\r", set("a", "j", "3"), "[a]\rk = 1\r\nx = 2\nj = 3\r\r"},
+		{"a value ending in a lone CR", "[a]\nk = v\r", set("a", "k", "w"), "[a]\nk = w\r"},
 		{"delete key and continuation", "[a]\nk = 1\n  c\n\n  d\nj = 2\n", del("a", "k"), "[a]\nj = 2\n"},
 		{"delete keeps blank lines after the value", "[a]\nk = 1\n\nj = 2\n", del("a", "k"), "[a]\n\nj = 2\n"},
 		{"delete missing key is a no-op", "[a]\nk = 1\n", del("a", "x"), "[a]\nk = 1\n"},

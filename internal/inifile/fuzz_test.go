@@ -160,6 +160,7 @@ var fuzzSeeds = []string{
 	"[ dev ]\n[a]b] x\nk\x1f=\x1fv\n",
 	"k = v\n",
 	"[a]\r",
+	"[a]\rk = v\r  c\r\nj = w\n\r[b]\rx = 1",
 }
 
 func FuzzRoundTrip(f *testing.F) {
@@ -172,7 +173,7 @@ func FuzzRoundTrip(f *testing.F) {
 		d, err := Parse(data)
 		if err != nil {
 			var se *SyntaxError
-			if !errors.As(err, &se) || se.Line < 1 || se.Line > bytes.Count(data, []byte("\n"))+1 {
+			if !errors.As(err, &se) || se.Line < 1 || se.Line > bytes.Count(data, []byte("\n"))+bytes.Count(data, []byte("\r"))+1 {
 				t.Fatalf("Parse(%q) = %v, want a *SyntaxError with a line in the input", data, err)
 			}
 			return

@@ -6,9 +6,10 @@ import (
 )
 
 // Parse reads an INI document. It accepts what the AWS CLI accepts, except
-// that duplicate sections and keys are kept (Sections and Keys report them)
-// so a caller can name the offending line; a lone carriage return, which the
-// AWS CLI would take as a line break, is refused rather than misread.
+// that duplicate sections and keys are kept (Sections and Keys report them,
+// CheckDuplicates refuses them as the AWS CLI does) so a caller can name the
+// offending line. Like Python, which reads files with universal newlines, it
+// ends a line at "\r\n", "\n" or a lone "\r", and keeps each line's own end.
 func Parse(data []byte) (*Doc, error) {
 	d := &Doc{}
 	if bytes.HasPrefix(data, bomBytes) {
@@ -17,19 +18,20 @@ func Parse(data []byte) (*Doc, error) {
 	}
 	for len(data) > 0 {
 		var l line
-		if i := bytes.IndexByte(data, '\n'); i < 0 {
+		switch i := bytes.IndexAny(data, "\r\n"); {
+		case i < 0:
 			l.text, data = string(data), nil
-		} else if i > 0 && data[i-1] == '\r' {
-			l.text, l.eol, data = string(data[:i-1]), "\r\n", data[i+1:]
-		} else {
-			l.text, l.eol, data = string(data[:i]), "\n", data[i+1:]
-		}
-		if strings.IndexByte(l.text, '\r') >= 0 {
-			return nil, &SyntaxError{Line: len(d.lines) + 1, Msg: "carriage return without a line feed"}
+		case data[i] == '\r' && i+1 < len(data) && data[i+1] == '\n':
+			l.text, l.eol, data = string(data[:i]), "\r\n", data[i+2:]
+		default:
+			l.text, l.eol, data = string(data[:i]), string(data[i:i+1]), data[i+1:]
 		}
 		d.lines = append(d.lines, l)
 	}
-	d.crlf = len(d.lines) > 0 && d.lines[0].eol == "\r\n"
+	d.nl = "\n"
+	if len(d.lines) > 0 && d.lines[0].eol != "" {
+		d.nl = d.lines[0].eol
+	}
 	ix, err := analyze(d.lines)
 	if err != nil {
 		return nil, err

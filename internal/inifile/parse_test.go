@@ -86,6 +86,12 @@ func TestParseReadsLikeTheAWSCLI(t *testing.T) {
 			want: map[string][]Key{"a": {{"k", "v", 2}, {"j", "w", 3}}},
 		},
 		{
+			name: "a lone CR ends a line, as in Python's universal newlines",
+			in:   "[a]\rk = v\r  more\r\nj = w\r\r[b]\rx = y\r",
+			secs: []Section{{"a", 1}, {"b", 6}},
+			want: map[string][]Key{"a": {{"k", "v\nmore", 2}, {"j", "w", 4}}, "b": {{"x", "y", 7}}},
+		},
+		{
 			name: "python whitespace: form feed and unit separator are spaces",
 			in:   "[a]\n\x0ck\x1f=\x1fv\xc2\xa0\n",
 			secs: []Section{{"a", 1}},
@@ -143,8 +149,6 @@ func TestParseRefusesWhatTheAWSCLIRefuses(t *testing.T) {
 		{"[a]\n: v\n", 2, "no key name before ':'"},
 		{"[]\n", 1, "text outside any section"},
 		{"[a\n", 1, "text outside any section"},
-		{"[a]\nk = v\rj = w\n", 2, "carriage return without a line feed"},
-		{"[a]\nk = v\r", 2, "carriage return without a line feed"},
 		{"\ufeff\ufeff[a]\n", 1, "text outside any section"},
 	}
 	for _, tt := range tests {
