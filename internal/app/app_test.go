@@ -14,6 +14,7 @@ import (
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/iostreams"
 	"github.com/awsfed/awsfed/internal/prompt"
+	"github.com/awsfed/awsfed/internal/provider"
 	"github.com/awsfed/awsfed/internal/provider/all"
 	"github.com/awsfed/awsfed/internal/sandbox"
 )
@@ -22,6 +23,8 @@ type cli struct {
 	t    *testing.T
 	home string
 	env  map[string]string
+	// providers replaces all.Registry() (a provider with a test clock).
+	providers provider.Registry
 }
 
 func newCLI(t *testing.T) *cli {
@@ -37,6 +40,10 @@ func (c *cli) run(stdin string, p prompt.Prompter, args ...string) (int, string,
 	if p == nil {
 		p = &prompt.Stub{}
 	}
+	reg := c.providers
+	if reg == nil {
+		reg = all.Registry()
+	}
 	f := &factory.Factory{
 		IO: io, Env: func(k string) string { return c.env[k] }, Prompt: p,
 		Environ: func() []string {
@@ -46,7 +53,7 @@ func (c *cli) run(stdin string, p prompt.Prompter, args ...string) (int, string,
 			}
 			return out
 		},
-		Providers: all.Registry(), Now: time.Now, Version: "test",
+		Providers: reg, Now: time.Now, Version: "test",
 	}
 	code := Run(context.Background(), f, args)
 	return code, out.String(), errOut.String()
@@ -94,7 +101,7 @@ func TestExitCodes(t *testing.T) {
 		{"empty stdin", "", nil, append(base, "--password-stdin", "--role", "Dev"), 2, []string{"standard input held no password"}},
 		{"bad flag", "", nil, []string{"login", "--nope"}, 2, []string{"unknown flag: --nope", "hint: run 'awsfed login --help'"}},
 		{"bad duration flag", "", nil, append(base, "--duration", "13h"), 2, []string{"--duration: duration 13h0m0s is outside 15m to 12h"}},
-		{"unknown provider", "", nil, append(base, "--provider", "nope"), 2, []string{`unknown provider "nope"`, "use one of: form, onelogin, vro"}},
+		{"unknown provider", "", nil, append(base, "--provider", "nope"), 2, []string{`unknown provider "nope"`, "use one of: " + strings.Join(all.Registry().Names(), ", ")}},
 		{"IdP port closed", "demo", nil, []string{"login", "dev", "--url", "http://" + dead + "/sso", "--username", "demo", "--password-stdin"}, 1, []string{"cannot reach " + dead}},
 		{"STS port closed", "demo", nil, []string{"login", "dev", "--url", s.IdPURL, "--sts-endpoint", "http://" + dead + "/", "--username", "demo", "--password-stdin", "--role", "Dev"}, 1, []string{"cannot reach " + dead}},
 	}

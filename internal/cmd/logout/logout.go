@@ -72,6 +72,9 @@ func Run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	fmt.Fprintf(w, "Removed %d cached key set(s) of %s.\n", n, l.Account)
+	if err := forgetIdPSession(ctx, f, l, dir, configured); err != nil {
+		return err
+	}
 
 	credPath, err := awsfiles.CredentialsPath(f.Getenv)
 	if err != nil {
@@ -113,5 +116,35 @@ func Run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	fmt.Fprintf(w, "Removed the password of %s from the %s keyring.\n", l.Username, ring.Backend())
+	return nil
+}
+
+// sessionForgetter is a provider that keeps an IdP session of its own in
+// the cache directory (okta's session cookie), which logout must end too.
+type sessionForgetter interface {
+	ForgetSession(ctx context.Context, cacheDir, url, username string) (bool, error)
+}
+
+// forgetIdPSession removes the account's kept IdP session, if its
+// provider keeps one.
+func forgetIdPSession(ctx context.Context, f *factory.Factory, l *config.Login, dir string, configured bool) error {
+	if !configured || l.Provider == "" {
+		return nil
+	}
+	p, err := f.Providers.New(l.Provider)
+	if err != nil {
+		return nil
+	}
+	sf, ok := p.(sessionForgetter)
+	if !ok {
+		return nil
+	}
+	forgot, err := sf.ForgetSession(ctx, dir, l.URL, l.Username)
+	if err != nil {
+		return fmt.Errorf("forgetting the %s session of %s: %w", l.Provider, l.Username, err)
+	}
+	if forgot {
+		fmt.Fprintf(f.IO.ErrOut, "Forgot the %s session of %s at %s.\n", l.Provider, l.Username, l.IdPName)
+	}
 	return nil
 }

@@ -6,6 +6,7 @@ package all
 import (
 	"github.com/awsfed/awsfed/internal/provider"
 	"github.com/awsfed/awsfed/internal/provider/form"
+	"github.com/awsfed/awsfed/internal/provider/okta"
 	"github.com/awsfed/awsfed/internal/provider/onelogin"
 	"github.com/awsfed/awsfed/internal/provider/vro"
 )
@@ -15,6 +16,7 @@ import (
 func Registry() provider.Registry {
 	return provider.Registry{
 		"form":     form.New,
+		"okta":     okta.New,
 		"onelogin": onelogin.New,
 		"vro":      vro.New,
 	}

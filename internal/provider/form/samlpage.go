@@ -1,6 +1,9 @@
 package form
 
-import "net/url"
+import (
+	"net/http"
+	"net/url"
+)
 
 // SAMLPage is what a provider that reaches the AWS sign-in page by another
 // road than a login form (Okta's app embed link, a token redirect) needs of
@@ -37,4 +40,11 @@ func ReadSAMLPage(body []byte, u *url.URL, status int) SAMLPage {
 		break
 	}
 	return out
+}
+
+// WithCookieJar returns c, or a copy of it with a fresh cookie jar when it
+// has none: the IdP keeps its session in cookies (a nil c gets a new client
+// bound to origin).
+func WithCookieJar(c *http.Client, origin string) (*http.Client, error) {
+	return clientWithJar(c, origin)
 }

@@ -1,0 +1,354 @@
+package okta
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
+
+	"github.com/awsfed/awsfed/internal/prompt"
+	"github.com/awsfed/awsfed/internal/provider"
+)
+
+// factorKind is how a factor is passed.
+type factorKind int
+
+const (
+	kindCode    factorKind = iota // a code from an app or token: TOTP, YubiKey OTP, RSA SecurID
+	kindSend                      // Okta sends the code when asked: SMS, voice call, email
+	kindPush                      // Okta Verify push
+	kindBrowser                   // only a browser can pass it: WebAuthn, Duo, FastPass, another IdP
+)
+
+func (fc factor) kind() factorKind {
+	switch fc.Type {
+	case "push":
+		return kindPush
+	case "sms", "call", "email":
+		return kindSend
+	case "token:software:totp", "token:hardware", "token", "token:hotp":
+		return kindCode
+	}
+	return kindBrowser
+}
+
+// name is the factor as a person knows it.
+func (fc factor) name() string {
+	prov := strings.ToUpper(fc.Provider)
+	switch fc.Type {
+	case "push":
+		return "Okta Verify push"
+	case "token:software:totp":
+		switch prov {
+		case "OKTA":
+			return "Okta Verify code"
+		case "GOOGLE":
+			return "Google Authenticator code"
+		}
+		return titleWord(prov) + " authenticator code"
+	case "token:hardware":
+		if prov == "YUBICO" {
+			return "YubiKey code"
+		}
+		return "hardware token code"
+	case "token", "token:hotp":
+		switch prov {
+		case "RSA":
+			return "RSA SecurID code"
+		case "SYMANTEC":
+			return "Symantec VIP code"
+		}
+		return "token code"
+	case "sms":
+		return "SMS code"
+	case "call":
+		return "voice call code"
+	case "email":
+		return "email code"
+	case "webauthn", "u2f":
+		return "security key or biometric (WebAuthn)"
+	case "web":
+		return "Duo"
+	case "signed_nonce":
+		return "Okta FastPass"
+	}
+	return fc.Type + " (" + titleWord(prov) + ")"
+}
+
+// label is the factor in a list: its name and where it goes.
+func (fc factor) label() string {
+	l := fc.name()
+	for _, k := range []string{"name", "phoneNumber", "email", "authenticatorName"} {
+		if v, ok := fc.Profile[k].(string); ok && v != "" {
+			return l + " (" + v + ")"
+		}
+	}
+	return l
+}
+
+func titleWord(s string) string {
+	if s == "" {
+		return s
+	}
+	return s[:1] + strings.ToLower(s[1:])
+}
+
+// mfa passes the second factor Okta asks for and returns the session token.
+func (f *flow) mfa(ctx context.Context, a *answer, t *transaction) (string, error) {
+	all := t.factors()
+	fc, err := f.chooseFactor(ctx, a, all)
+	if err != nil {
+		return "", err
+	}
+	f.factorID = fc.ID
+	f.log.Printf("okta: MFA with %s (factor %s)", fc.name(), fc.ID)
+	verify, err := f.href(a, fc.Links.Verify.Href)
+	if err != nil {
+		return "", err
+	}
+	switch fc.kind() {
+	case kindPush:
+		return f.push(ctx, t.StateToken, fc, verify, companion(all))
+	case kindSend:
+		return f.sendThenCode(ctx, t.StateToken, fc, verify)
+	}
+	return f.verifyCodes(ctx, t.StateToken, fc, verify, "")
+}
+
+// companion is the Okta Verify code factor that stands beside a push: the
+// code the app shows, typed instead of approving.
+func companion(all []factor) *factor {
+	for i, fc := range all {
+		if fc.Type == "token:software:totp" && strings.EqualFold(fc.Provider, "OKTA") {
+			return &all[i]
+		}
+	}
+	return nil
+}
+
+// chooseFactor keeps the factor of an earlier attempt, takes the one the
+// mfa setting names, the only one, or asks. Okta Verify's code factor is
+// not offered beside its push: it is what the user types while waiting.
+func (f *flow) chooseFactor(ctx context.Context, a *answer, all []factor) (factor, error) {
+	var usable, browser []factor
+	hasPush := false
+	for _, fc := range all {
+		if fc.kind() == kindPush {
+			hasPush = true
+		}
+	}
+	for _, fc := range all {
+		if f.factorID != "" && fc.ID == f.factorID {
+			return fc, nil
+		}
+		switch {
+		case fc.kind() == kindBrowser:
+			browser = append(browser, fc)
+		case hasPush && fc.Type == "token:software:totp" && strings.EqualFold(fc.Provider, "OKTA"):
+		default:
+			usable = append(usable, fc)
+		}
+	}
+	if f.cfg.mfa != "" {
+		if fc, ok := matchFactor(all, f.cfg.mfa); ok {
+			if fc.kind() == kindBrowser {
+				return factor{}, f.needsBrowser([]factor{fc})
+			}
+			return fc, nil
+		}
+	}
+	switch {
+	case len(usable) == 0 && len(browser) > 0:
+		return factor{}, f.needsBrowser(browser)
+	case len(usable) == 0:
+		return factor{}, f.unexpected(a, "Okta requires MFA for "+f.in.Username+" but lists no factor; enroll one in Okta first")
+	case len(usable) == 1 && f.cfg.mfa == "":
+		return usable[0], nil
+	}
+	labels := make([]string, len(usable))
+	for i, fc := range usable {
+		labels[i] = fc.label()
+	}
+	question := "Okta MFA factor"
+	if f.cfg.mfa != "" {
+		question = fmt.Sprintf("mfa = %s matches no factor; Okta MFA factor", f.cfg.mfa)
+	}
+	i, err := f.in.Prompt.Select(ctx, question, labels)
+	if errors.Is(err, prompt.ErrNoTerminal) {
+		what := fmt.Sprintf("Okta user %s has several MFA factors and there is no terminal to choose on: %s", f.in.Username, strings.Join(labels, ", "))
+		if f.cfg.mfa != "" {
+			what = fmt.Sprintf("mfa = %s matches none of the MFA factors of Okta user %s: %s", f.cfg.mfa, f.in.Username, strings.Join(labels, ", "))
+		}
+		return factor{}, &provider.InputNeededError{What: what,
+			Hint: fmt.Sprintf("set mfa = <push, totp, sms, call, email, token, a provider or a device name> in [idp %s], or run awsfed in a terminal", f.in.IdP)}
+	}
+	if err != nil {
+		return factor{}, fmt.Errorf("choosing the Okta MFA factor: %w", err)
+	}
+	return usable[i], nil
+}
+
+// matchFactor finds the factor the mfa setting names: by id, by type word
+// (push, totp, sms, call, email, token), by provider (okta, google, yubico,
+// rsa, duo), or by the device's name. The first in Okta's order wins.
+func matchFactor(all []factor, want string) (factor, bool) {
+	w := strings.ToLower(strings.TrimSpace(want))
+	word := map[string]func(factor) bool{
+		"push":     func(fc factor) bool { return fc.Type == "push" },
+		"totp":     func(fc factor) bool { return fc.Type == "token:software:totp" },
+		"sms":      func(fc factor) bool { return fc.Type == "sms" },
+		"call":     func(fc factor) bool { return fc.Type == "call" },
+		"voice":    func(fc factor) bool { return fc.Type == "call" },
+		"email":    func(fc factor) bool { return fc.Type == "email" },
+		"token":    func(fc factor) bool { return strings.HasPrefix(fc.Type, "token") },
+		"yubikey":  func(fc factor) bool { return fc.Type == "token:hardware" },
+		"webauthn": func(fc factor) bool { return fc.Type == "webauthn" || fc.Type == "u2f" },
+	}
+	tests := []func(factor) bool{
+		func(fc factor) bool { return strings.ToLower(fc.ID) == w },
+		func(fc factor) bool { return word[w] != nil && word[w](fc) },
+		func(fc factor) bool { return strings.ToLower(fc.Type) == w },
+		func(fc factor) bool { return strings.ToLower(fc.Provider) == w },
+		func(fc factor) bool { n, _ := fc.Profile["name"].(string); return n != "" && strings.EqualFold(n, w) },
+	}
+	for _, match := range tests {
+		for _, fc := range all {
+			if match(fc) {
+				return fc, true
+			}
+		}
+	}
+	return factor{}, false
+}
+
+// needsBrowser explains that only a browser can pass these factors.
+func (f *flow) needsBrowser(fs []factor) error {
+	names := make([]string, len(fs))
+	for i, fc := range fs {
+		names[i] = fc.name()
+	}
+	return &provider.InputNeededError{
+		What: fmt.Sprintf("Okta at %s asks %s for %s, which only a browser can pass", f.host(), f.in.Username, strings.Join(names, " or ")),
+		Hint: f.browserHint(),
+	}
+}
+
+type verifyRequest struct {
+	StateToken string `json:"stateToken"`
+	PassCode   string `json:"passCode,omitempty"`
+}
+
+// sendThenCode has Okta send the code (SMS, call, email), then asks for it.
+func (f *flow) sendThenCode(ctx context.Context, state string, fc factor, verify *url.URL) (string, error) {
+	a, err := f.postJSON(ctx, verify, verifyRequest{StateToken: state})
+	if err != nil {
+		return "", err
+	}
+	if a.status != http.StatusOK {
+		return "", f.failure(a)
+	}
+	t, err := f.transaction(a)
+	if err != nil {
+		return "", err
+	}
+	if t.Status == "SUCCESS" {
+		return f.finish(ctx, a, t)
+	}
+	if t.Status != "MFA_CHALLENGE" {
+		return "", f.status(a, t)
+	}
+	f.log.Printf("okta: Okta sent the %s", fc.name())
+	return f.verifyCodes(ctx, state, fc, verify, "")
+}
+
+// verifyCodes posts codes until Okta takes one or the tries run out.
+// typed is a code already in hand ("" = get one).
+func (f *flow) verifyCodes(ctx context.Context, state string, fc factor, verify *url.URL, typed string) (string, error) {
+	for {
+		code, err := f.nextCode(ctx, fc, typed)
+		if err != nil {
+			return "", err
+		}
+		typed = ""
+		f.codeTries++
+		if code == "" {
+			f.codeTrouble = "No code typed"
+		} else {
+			f.secrets = append(f.secrets, code)
+			a, err := f.postJSON(ctx, verify, verifyRequest{StateToken: state, PassCode: code})
+			if err != nil {
+				return "", err
+			}
+			if a.status == http.StatusOK {
+				t, err := f.transaction(a)
+				if err != nil {
+					return "", err
+				}
+				f.log.Printf("okta: Okta accepted the %s", fc.name())
+				return f.finish(ctx, a, t)
+			}
+			if err := f.failure(a); errors.Is(err, errStateExpired) {
+				f.codeTries-- // the code was never judged
+				if f.codeFromFlag {
+					f.mfaCodeUsed = false
+				}
+				f.codeTrouble = "The sign-in expired before the code was checked; signed in again"
+				return "", err
+			} else if !errors.Is(err, errWrongCode) {
+				return "", err
+			}
+			f.codeTrouble = "Wrong code"
+			f.log.Printf("okta: Okta refused the %s (try %d of %d)", fc.name(), f.codeTries, maxCodeTries)
+		}
+		if f.codeTries >= maxCodeTries {
+			return "", &provider.MFARejectedError{Detail: fmt.Sprintf("Okta refused %d %ss", f.codeTries, fc.name())}
+		}
+	}
+}
+
+// nextCode is the code typed while waiting, else the one given up front
+// (never for a code Okta sends, which cannot be known before), else one
+// asked for without echo.
+func (f *flow) nextCode(ctx context.Context, fc factor, typed string) (string, error) {
+	f.codeFromFlag = false
+	if typed != "" {
+		return cleanCode(typed), nil
+	}
+	if f.in.MFACode != "" && !f.mfaCodeUsed && fc.kind() != kindSend {
+		f.mfaCodeUsed, f.codeFromFlag = true, true
+		f.log.Printf("okta: using the code given up front for the %s", fc.name())
+		return cleanCode(f.in.MFACode), nil
+	}
+	label := fc.name()
+	if f.codeTrouble != "" {
+		label = fmt.Sprintf("%s; %s (try %d of %d)", f.codeTrouble, fc.name(), f.codeTries+1, maxCodeTries)
+	}
+	code, err := f.in.Prompt.Password(ctx, label)
+	if errors.Is(err, prompt.ErrNoTerminal) {
+		if f.codeTries > 0 {
+			return "", &provider.MFARejectedError{Detail: fmt.Sprintf("Okta refused the %s and there is no terminal to ask for another", fc.name()),
+				Hint: "pass a current code with --mfa-code-stdin or AWSFED_MFA_CODE, or run awsfed in a terminal"}
+		}
+		return "", &provider.InputNeededError{
+			What: fmt.Sprintf("Okta asks for the %s and there is no terminal to ask on", fc.name()),
+			Hint: "run awsfed in a terminal; a code from an authenticator app or token (not one sent by SMS, call or email) can also come from --mfa-code-stdin or AWSFED_MFA_CODE",
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("asking for the %s: %w", fc.name(), err)
+	}
+	return cleanCode(code), nil
+}
+
+// cleanCode drops the spaces people paste with codes ("123 456").
+func cleanCode(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
+}

@@ -1,0 +1,212 @@
+package okta
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/awsfed/awsfed/internal/prompt"
+	"github.com/awsfed/awsfed/internal/provider"
+)
+
+// waiter shows a live wait line (Prompter.Wait) while the flow polls, and
+// hands over what the user types instead.
+type waiter struct {
+	typed      chan waitAnswer // the line typed, once; nil after it was read
+	stop       context.CancelFunc
+	wake       context.Context // done when the user typed: ends a sleep early
+	received   bool
+	noTerminal bool // the wait line could not be shown
+}
+
+type waitAnswer struct {
+	line string
+	err  error
+}
+
+// startWait shows label until stopped.
+func (f *flow) startWait(ctx context.Context, label string) *waiter {
+	waitCtx, stop := context.WithCancel(ctx)
+	wake, woke := context.WithCancel(ctx)
+	w := &waiter{typed: make(chan waitAnswer, 1), stop: stop, wake: wake}
+	go func() {
+		line, err := f.in.Prompt.Wait(waitCtx, label)
+		w.typed <- waitAnswer{line, err}
+		if err == nil {
+			woke()
+		}
+	}()
+	context.AfterFunc(ctx, woke)
+	return w
+}
+
+// end takes the line off the terminal before anything else asks.
+func (w *waiter) end() {
+	w.stop()
+	if !w.received {
+		<-w.typed
+		w.received = true
+	}
+}
+
+// poll returns what the user typed ("" and false when nothing yet, or
+// when there is no terminal to type on).
+func (w *waiter) poll(f *flow) (string, bool, error) {
+	if w.received {
+		return "", false, nil
+	}
+	select {
+	case a := <-w.typed:
+		w.received = true
+		switch {
+		case a.err == nil:
+			return a.line, true, nil
+		case errors.Is(a.err, context.Canceled) || errors.Is(a.err, context.DeadlineExceeded):
+			return "", false, a.err
+		case errors.Is(a.err, prompt.ErrNoTerminal):
+			w.noTerminal = true
+			f.log.Printf("okta: no terminal; waiting without a wait line")
+		default:
+			f.log.Printf("okta: the wait line failed (%v); waiting without it", a.err)
+		}
+	default:
+	}
+	return "", false, nil
+}
+
+// push sends one Okta Verify push and polls until it is approved, denied
+// or timed out, or the user types the code Okta Verify shows instead.
+func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.URL, code *factor) (string, error) {
+	if f.in.MFACode != "" && !f.mfaCodeUsed && code != nil {
+		// A code given up front needs no push buzzing the phone.
+		return f.verifyCodes(ctx, state, *code, f.mustHref(code), "")
+	}
+	deadline := f.p.clock.Now().Add(f.cfg.mfaTimeout)
+	a, err := f.postJSON(ctx, verify, verifyRequest{StateToken: state})
+	if err != nil {
+		return "", err
+	}
+	if a.status == http.StatusTooManyRequests {
+		return "", f.rateLimited(a) // no push went out, so there is nothing to wait for
+	}
+	t, next, err := f.pushAnswer(ctx, a)
+	if t != "" || err != nil {
+		return t, err
+	}
+	label := "Waiting for approval in Okta Verify"
+	if n := number(a); n != "" {
+		label = "Okta Verify: tap " + n
+	}
+	f.log.Printf("okta: sent a push to Okta Verify")
+	w := f.startWait(ctx, label)
+	defer w.end()
+
+	interval := pushFirstPoll
+	for {
+		line, typed, err := w.poll(f)
+		switch {
+		case err != nil:
+			return "", err
+		case typed && code == nil:
+			f.log.Printf("okta: a line was typed, but the user has no Okta Verify code factor; still waiting for the push")
+		case typed:
+			w.end()
+			return f.verifyCodes(ctx, state, *code, f.mustHref(code), line)
+		}
+		remaining := deadline.Sub(f.p.clock.Now())
+		if remaining <= 0 {
+			return "", &provider.ServiceError{
+				What:     fmt.Sprintf("no approval of the Okta Verify push within %s", seconds(f.cfg.mfaTimeout)),
+				Hint:     "approve it sooner, raise --mfa-timeout, or type the code Okta Verify shows",
+				Rejected: true,
+			}
+		}
+		delay := interval
+		if hold := f.rateHold(a); hold > 0 {
+			if hold > remaining {
+				return "", f.rateLimited(a)
+			}
+			f.log.Printf("okta: rate limited; next poll in %s", seconds(hold.Round(1e9)))
+			delay = max(delay, hold)
+		}
+		sleepCtx := w.wake
+		if w.received {
+			sleepCtx = ctx // a line already read cannot end the sleep
+		}
+		if err := f.p.clock.Sleep(sleepCtx, min(delay, remaining)); err != nil {
+			if ctx.Err() != nil {
+				return "", ctx.Err()
+			}
+			continue // the user typed: the top of the loop takes it
+		}
+		if a, err = f.postJSON(ctx, next, verifyRequest{StateToken: state}); err != nil {
+			return "", err
+		}
+		var res string
+		if res, next, err = f.pushAnswer(ctx, a); res != "" || err != nil {
+			return res, err
+		}
+		interval = min(interval*3/2, pushMaxPoll)
+	}
+}
+
+// mustHref is a factor's verify link (checked to be at the org when the
+// factors were read; a bad one fails at the transport).
+func (f *flow) mustHref(fc *factor) *url.URL {
+	u, err := url.Parse(fc.Links.Verify.Href)
+	if err != nil {
+		return f.cfg.endpoint(pathAuthn + "/factors/" + url.PathEscape(fc.ID) + "/verify")
+	}
+	return u
+}
+
+// number is the number challenge of a push answer, or "".
+func number(a *answer) string {
+	var t transaction
+	if a.status != http.StatusOK || t.UnmarshalJSON(a.raw) != nil || t.Embedded.Factor == nil {
+		return ""
+	}
+	return t.Embedded.Factor.Embedded.Challenge.CorrectAnswer.String()
+}
+
+// pushAnswer reads a push call's answer: the session token, or the link
+// to poll next (still waiting, or rate limited for a while), or an error.
+func (f *flow) pushAnswer(ctx context.Context, a *answer) (string, *url.URL, error) {
+	switch {
+	case a.status == http.StatusTooManyRequests && f.rateHold(a) > 0:
+		return "", a.url, nil // the loop waits as told, or gives up if that is too long
+	case a.status != http.StatusOK:
+		return "", nil, f.failure(a)
+	}
+	t, err := f.transaction(a)
+	if err != nil {
+		return "", nil, err
+	}
+	if t.Status == "SUCCESS" {
+		f.log.Printf("okta: the push was approved")
+		return f.finishToken(ctx, a, t)
+	}
+	if t.Status != "MFA_CHALLENGE" {
+		return "", nil, f.status(a, t)
+	}
+	switch t.FactorResult {
+	case "WAITING":
+		next, err := f.href(a, t.Links.Next.Href)
+		return "", next, err
+	case "REJECTED":
+		return "", nil, &provider.MFARejectedError{Detail: "the Okta Verify push was denied",
+			Hint: "approve the push in Okta Verify or type the code it shows; if you did not start this sign-in, tell your security team"}
+	case "TIMEOUT":
+		return "", nil, &provider.ServiceError{What: "the Okta Verify push timed out before anyone approved it",
+			Hint: "try again and approve the push within a minute, or type the code Okta Verify shows", Rejected: true}
+	}
+	return "", nil, f.unexpected(a, "a push result awsfed does not know ("+f.oneLine(t.FactorResult)+")")
+}
+
+// finishToken is finish for an answer that may only end the sign-in.
+func (f *flow) finishToken(ctx context.Context, a *answer, t *transaction) (string, *url.URL, error) {
+	tok, err := f.finish(ctx, a, t)
+	return tok, nil, err
+}
