@@ -103,7 +103,7 @@ func (s *Sandbox) defaultSpec(u User) responseSpec {
 	return responseSpec{
 		nameID:          s.persistentID(u.Name),
 		sessionName:     sessionName(u.Name),
-		roles:           roleValues(u),
+		roles:           roleValues(u, s.accounts),
 		sessionDuration: u.SessionDuration,
 		issueInstant:    now,
 		notOnOrAfter:    now.Add(assertionLifetime),

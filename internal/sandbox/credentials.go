@@ -16,6 +16,10 @@ type issued struct {
 	expires       time.Time
 	arn, userID   string
 	account       string
+	// chained says the keys came from AssumeRole with another role's keys:
+	// their sessions are capped at 1h, and the federation endpoint refuses
+	// a SessionDuration for them.
+	chained bool
 }
 
 // credStore remembers issued keys so that GetCallerIdentity can check them.

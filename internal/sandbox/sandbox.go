@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -40,11 +41,23 @@ type Trust struct {
 // Options configure Start. The zero value runs the default sandbox.
 type Options struct {
 	IdPAddr, STSAddr string // listen addresses; "" = "127.0.0.1:0"; loopback only
+	SigninAddr       string // listen address of the AWS sign-in fake (federation endpoint, role page)
 	Users            []User // nil = demo / demo with roles Dev and Admin, SessionDuration 1h
 	Trust            []Trust
 	MaxSession       time.Duration    // the roles' MaxSessionDuration; 0 = 1h
 	Now              func() time.Time // nil = time.Now
 	Log              io.Writer        // one line per request; nil = silent
+	// Aliases are the accounts' aliases (account ID → alias), shown on the
+	// role-selection page; nil = aliases for Account, ProdAccount and
+	// AuditAccount. The sandbox IdP is a SAML provider in Account and in
+	// each account named here (an alias "" registers it without a name).
+	Aliases map[string]string
+	// RolePage is the role-selection page's layout: RolePageHTML (default)
+	// or RolePageData.
+	RolePage string
+	// ExternalIDs are the ExternalId that AssumeRole of a role (by ARN)
+	// requires, as its trust policy's sts:ExternalId condition would.
+	ExternalIDs map[string]string
 	// CredentialLifetime, a test knob, makes issued keys expire after this
 	// long whatever DurationSeconds asked for (0 = as asked), so that tests
 	// can watch keys being refreshed without waiting 15 minutes.
@@ -53,9 +66,13 @@ type Options struct {
 
 // Sandbox is a running IdP and STS pair.
 type Sandbox struct {
-	IdPURL string            // the IdP-initiated SSO URL for AWS (the form provider's --url)
-	STSURL string            // the STS endpoint, e.g. http://127.0.0.1:PORT/
-	Cert   *x509.Certificate // the IdP's signing certificate
+	IdPURL string // the IdP-initiated SSO URL for AWS (the form provider's --url)
+	STSURL string // the STS endpoint, e.g. http://127.0.0.1:PORT/
+	// SigninURL is the federation endpoint (AWS's
+	// https://signin.aws.amazon.com/federation); the role-selection page
+	// answers POSTs at /saml on the same origin.
+	SigninURL string
+	Cert      *x509.Certificate // the IdP's signing certificate
 
 	key        *rsa.PrivateKey
 	entityID   string
@@ -71,15 +88,22 @@ type Sandbox struct {
 
 	sessions *sessionStore
 	creds    *credStore
+	tokens   *tokenStore
 
-	idpSrv, stsSrv     *http.Server
-	idpCount, stsCount atomic.Int64
-	actionMu           sync.Mutex
-	actions            map[string]int // "AssumeRoleWithSAML", "GetCallerIdentity ok", ...
-	serveErr           chan error
-	stopAfter          func() bool
-	closeOnce          sync.Once
-	closeErr           error
+	accounts     map[string]bool // where the sandbox IdP is a SAML provider
+	aliases      map[string]string
+	rolePage     string
+	externalIDs  map[string]string
+	revokedRoles map[string]bool // under actionMu
+
+	idpSrv, stsSrv, signinSrv *http.Server
+	idpCount, stsCount        atomic.Int64
+	actionMu                  sync.Mutex
+	actions                   map[string]int // "AssumeRoleWithSAML", "GetCallerIdentity ok", ...
+	serveErr                  chan error
+	stopAfter                 func() bool
+	closeOnce                 sync.Once
+	closeErr                  error
 }
 
 // ProviderARN is the sandbox IdP's IAM SAML provider.
@@ -98,7 +122,18 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	s := &Sandbox{now: opts.Now, log: opts.Log, maxSession: opts.MaxSession, lifetime: opts.CredentialLifetime}
+	s := &Sandbox{now: opts.Now, log: opts.Log, maxSession: opts.MaxSession, lifetime: opts.CredentialLifetime,
+		aliases: opts.Aliases, rolePage: opts.RolePage, externalIDs: opts.ExternalIDs}
+	if s.aliases == nil {
+		s.aliases = defaultAliases()
+	}
+	switch s.rolePage {
+	case "":
+		s.rolePage = RolePageHTML
+	case RolePageHTML, RolePageData:
+	default:
+		return nil, fmt.Errorf("sandbox: role page layout %q is neither %q nor %q", s.rolePage, RolePageHTML, RolePageData)
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -114,6 +149,10 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 	}
 	if s.trust, err = trustTable(opts.Trust); err != nil {
 		return nil, err
+	}
+	s.accounts = map[string]bool{Account: true}
+	for id := range s.aliases {
+		s.accounts[id] = true
 	}
 
 	// Key generation dominates start-up; binding runs beside it.
@@ -139,10 +178,18 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 		<-keyc
 		return nil, err
 	}
+	signinL, err := listenLoopback(ctx, "sign-in", opts.SigninAddr)
+	if err != nil {
+		idpL.Close()
+		stsL.Close()
+		<-keyc
+		return nil, err
+	}
 	kp := <-keyc
 	if kp.err != nil {
 		idpL.Close()
 		stsL.Close()
+		signinL.Close()
 		return nil, kp.err
 	}
 	s.key, s.Cert = kp.key, kp.cert
@@ -150,14 +197,18 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 	s.entityID = s.baseURL + "/idp/metadata"
 	s.IdPURL = s.baseURL + ssoPath + "?spentityid=" + awsEntityID
 	s.STSURL = "http://" + stsL.Addr().String() + "/"
+	s.SigninURL = "http://" + signinL.Addr().String() + federationPath
 	s.sessions = newSessionStore()
 	s.creds = newCredStore()
+	s.tokens = &tokenStore{tokens: map[string]signinToken{}}
 
 	s.idpSrv = &http.Server{Handler: s.idpHandler(), ReadHeaderTimeout: 10 * time.Second}
 	s.stsSrv = &http.Server{Handler: http.HandlerFunc(s.serveSTS), ReadHeaderTimeout: 10 * time.Second}
-	s.serveErr = make(chan error, 2)
+	s.signinSrv = &http.Server{Handler: s.signinHandler(), ReadHeaderTimeout: 10 * time.Second}
+	s.serveErr = make(chan error, 3)
 	go func() { s.serveErr <- s.idpSrv.Serve(idpL) }()
 	go func() { s.serveErr <- s.stsSrv.Serve(stsL) }()
+	go func() { s.serveErr <- s.signinSrv.Serve(signinL) }()
 	s.stopAfter = context.AfterFunc(ctx, func() { s.Close() })
 	return s, nil
 }
@@ -167,12 +218,12 @@ func (s *Sandbox) Close() error {
 	s.closeOnce.Do(func() {
 		s.stopAfter()
 		var errs []error
-		for _, srv := range []*http.Server{s.idpSrv, s.stsSrv} {
+		for _, srv := range []*http.Server{s.idpSrv, s.stsSrv, s.signinSrv} {
 			if err := srv.Close(); err != nil {
 				errs = append(errs, err)
 			}
 		}
-		for range 2 {
+		for range 3 {
 			if err := <-s.serveErr; err != nil && !errors.Is(err, http.ErrServerClosed) {
 				errs = append(errs, err)
 			}
@@ -185,7 +236,7 @@ func (s *Sandbox) Close() error {
 }
 
 func (s *Sandbox) countAction(action string, ok bool) {
-	if !stsActions[action] {
+	if !stsActions[action] && !strings.HasPrefix(action, "signin ") {
 		action = "(unknown action)"
 	}
 	s.actionMu.Lock()
@@ -200,7 +251,9 @@ func (s *Sandbox) countAction(action string, ok bool) {
 }
 
 // STSActions reports how many STS requests named each action ("Action"),
-// and how many of them succeeded ("Action ok").
+// and how many of them succeeded ("Action ok"); requests to the sign-in
+// fake count as "signin getSigninToken", "signin login", "signin logout"
+// and "signin saml".
 func (s *Sandbox) STSActions() map[string]int {
 	s.actionMu.Lock()
 	defer s.actionMu.Unlock()

@@ -116,6 +116,8 @@ func (s *Sandbox) handleSTS(w http.ResponseWriter, req *stsRequest) (action stri
 		out, err = s.assumeRoleWithSAML(req)
 	case "GetCallerIdentity":
 		out, err = s.getCallerIdentity(req)
+	case "AssumeRole":
+		out, err = s.assumeRole(req)
 	default:
 		err = reject(http.StatusBadRequest, "InvalidAction", "The awsfed sandbox does not implement "+action)
 	}

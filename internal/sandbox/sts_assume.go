@@ -42,23 +42,26 @@ type assumeResponse struct {
 	Metadata responseMetadata `xml:"ResponseMetadata"`
 }
 
+// credentialsXML is the Credentials element of every Assume* answer.
+type credentialsXML struct {
+	AccessKeyID     string `xml:"AccessKeyId"`
+	SecretAccessKey string `xml:"SecretAccessKey"`
+	SessionToken    string `xml:"SessionToken"`
+	Expiration      string `xml:"Expiration"`
+}
+
 type assumeResult struct {
 	Audience        string `xml:"Audience"`
 	AssumedRoleUser struct {
 		AssumedRoleID string `xml:"AssumedRoleId"`
 		Arn           string `xml:"Arn"`
 	} `xml:"AssumedRoleUser"`
-	Credentials struct {
-		AccessKeyID     string `xml:"AccessKeyId"`
-		SecretAccessKey string `xml:"SecretAccessKey"`
-		SessionToken    string `xml:"SessionToken"`
-		Expiration      string `xml:"Expiration"`
-	} `xml:"Credentials"`
-	Issuer           string `xml:"Issuer"`
-	NameQualifier    string `xml:"NameQualifier"`
-	PackedPolicySize *int   `xml:"PackedPolicySize,omitempty"`
-	Subject          string `xml:"Subject"`
-	SubjectType      string `xml:"SubjectType"`
+	Credentials      credentialsXML `xml:"Credentials"`
+	Issuer           string         `xml:"Issuer"`
+	NameQualifier    string         `xml:"NameQualifier"`
+	PackedPolicySize *int           `xml:"PackedPolicySize,omitempty"`
+	Subject          string         `xml:"Subject"`
+	SubjectType      string         `xml:"SubjectType"`
 }
 
 // assumeRoleWithSAML checks the request in the order AWS does, each failure
@@ -101,7 +104,7 @@ func (s *Sandbox) assumeRoleWithSAML(req *stsRequest) ([]byte, error) {
 	if err := checkIssueInstant(a, now); err != nil {
 		return nil, err
 	}
-	if !pairGranted(attributeValues(a, attrRole), p.roleARN, p.principalARN) {
+	if !pairGranted(attributeValues(a, attrRole), p.roleARN, p.principalARN) || s.revoked(p.roleARN) {
 		return nil, errNotAuthorized
 	}
 	names := attributeValues(a, attrRoleSessionName)
@@ -132,7 +135,9 @@ func (s *Sandbox) provider(principalARN string) (cert *x509.Certificate, name st
 		return nil, "", false
 	}
 	partition, account, name := m[1], m[2], m[3]
-	if partition == "aws" && account == Account && name == ProviderName {
+	// The sandbox IdP is registered as a SAML provider in each account its
+	// users have roles in (one IdP serving many accounts, as is usual).
+	if partition == "aws" && name == ProviderName && s.accounts[account] {
 		return s.Cert, name, true
 	}
 	return s.trust[name], name, false
@@ -273,19 +278,10 @@ func (s *Sandbox) issueRoleKeys(req *stsRequest, p *assumeParams, a *etree.Eleme
 	r.AssumedRoleUser.Arn = "arn:" + partition + ":sts::" + account + ":assumed-role/" + roleName + "/" + session
 	r.AssumedRoleUser.AssumedRoleID = roleID(p.roleARN) + ":" + session
 
-	akid := newAccessKeyID()
-	lifetime := p.duration
-	if s.lifetime > 0 {
-		lifetime = s.lifetime
-	}
-	expires := now.Add(lifetime).UTC().Truncate(time.Second)
 	c := &r.Credentials
-	c.AccessKeyID, c.SecretAccessKey, c.SessionToken = akid, newSecretKey(), newSessionToken()
-	c.Expiration = expires.Format(time.RFC3339)
-	s.creds.add(akid, issued{
-		secret: c.SecretAccessKey, token: c.SessionToken, expires: expires,
+	c.AccessKeyID, c.SecretAccessKey, c.SessionToken, c.Expiration = s.issueKeys(issued{
 		arn: r.AssumedRoleUser.Arn, userID: r.AssumedRoleUser.AssumedRoleID, account: account,
-	}, now)
+	}, p.duration, now)
 	return marshalResponse(res)
 }
 

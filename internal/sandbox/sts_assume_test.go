@@ -203,7 +203,7 @@ func TestSTSQueryProtocol(t *testing.T) {
 		{"wrong version", url.Values{"Action": {"AssumeRoleWithSAML"}, "Version": {"2011-06-16"}}, 400, "InvalidAction"},
 		{"no version", url.Values{"Action": {"GetCallerIdentity"}}, 400, "MissingParameter"},
 		{"no action", url.Values{"Version": {"2011-06-15"}}, 400, "MissingAction"},
-		{"real action the sandbox lacks", url.Values{"Action": {"AssumeRole"}, "Version": {"2011-06-15"}}, 400, "InvalidAction"},
+		{"real action the sandbox lacks", url.Values{"Action": {"GetSessionToken"}, "Version": {"2011-06-15"}}, 400, "InvalidAction"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := postSTS(t, s, tt.form)

@@ -15,8 +15,34 @@ var roleSessionNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.Mus
 // providerNameRE is IAM's constraint on a SAML provider's name.
 var providerNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\w._-]{1,128}$`) })
 
+// The accounts of the default user "team", beside Account.
+const (
+	ProdAccount  = "210987654321"
+	AuditAccount = "345678901234"
+)
+
 func defaultUsers() []User {
-	return []User{{Name: "demo", Password: "demo", Roles: []string{"Dev", "Admin"}, SessionDuration: time.Hour}}
+	return []User{
+		{Name: "demo", Password: "demo", Roles: []string{"Dev", "Admin"}, SessionDuration: time.Hour},
+		// team has a role in each of three accounts: one sign-in, every account.
+		{Name: "team", Password: "team", SessionDuration: time.Hour, Roles: []string{
+			RoleARN("Dev"), AccountRoleARN(ProdAccount, "ReadOnly"), AccountRoleARN(AuditAccount, "Audit"),
+		}},
+	}
+}
+
+func defaultAliases() map[string]string {
+	return map[string]string{Account: "sandbox-dev", ProdAccount: "sandbox-prod", AuditAccount: "sandbox-audit"}
+}
+
+// AccountRoleARN is the ARN of role name in another sandbox account.
+func AccountRoleARN(account, name string) string {
+	return "arn:aws:iam::" + account + ":role/" + name
+}
+
+// AccountProviderARN is the sandbox IdP's SAML provider in account.
+func AccountProviderARN(account string) string {
+	return "arn:aws:iam::" + account + ":saml-provider/" + ProviderName
 }
 
 func userTable(users []User) (map[string]User, error) {
@@ -65,14 +91,22 @@ func trustTable(trust []Trust) (map[string]*x509.Certificate, error) {
 
 // roleValues are the user's Role attribute values, role first as in AWS's
 // documentation.
-func roleValues(u User) []string {
+//
+// Each role is paired with the sandbox provider of its own account when the
+// sandbox IdP is registered there (Options.Aliases names the accounts), else
+// with the provider of Account, which no IAM role elsewhere trusts.
+func roleValues(u User, registered map[string]bool) []string {
 	out := make([]string, 0, len(u.Roles))
 	for _, r := range u.Roles {
 		arn := r
 		if !strings.HasPrefix(r, "arn:") {
 			arn = RoleARN(r)
 		}
-		out = append(out, arn+","+ProviderARN())
+		provider := ProviderARN()
+		if registered[accountID(arn)] {
+			provider = AccountProviderARN(accountID(arn))
+		}
+		out = append(out, arn+","+provider)
 	}
 	return out
 }

@@ -24,6 +24,8 @@ type Options struct {
 	F          *factory.Factory
 	IdPAddr    string
 	STSAddr    string
+	SigninAddr string
+	RolePage   string
 	Trust      []string
 	MaxSession time.Duration
 	Lifetime   time.Duration
@@ -37,9 +39,13 @@ func NewCmd(f *factory.Factory, runF func(context.Context, *Options) error) *cob
 		Use:   "sandbox",
 		Short: "Run a local IdP and a strict fake AWS STS until interrupted",
 		Long: `Run the embedded sandbox: a SAML IdP (user demo, password demo, roles Dev and
-Admin in account ` + sb.Account + `) and a fake AWS STS that checks assertions as AWS
-does. Both listen on loopback only. The first lines on stdout are
-IDP_URL=... and STS_URL=..., ready for eval or for awsfed login --url/--sts-endpoint.
+Admin in account ` + sb.Account + `; user team, password team, one role in each of three
+accounts), a fake AWS STS that checks assertions and signatures as AWS does
+(AssumeRoleWithSAML, AssumeRole, GetCallerIdentity), and a fake AWS sign-in
+service (the federation endpoint for the console, and the role-selection page
+with account aliases). All listen on loopback only. The first lines on stdout
+are IDP_URL=..., STS_URL=... and SIGNIN_URL=..., ready for eval or for
+awsfed login --url/--sts-endpoint (and signin_endpoint in an [account]).
 
 --trust NAME=CERT.pem registers another IdP's signing certificate as the SAML
 provider arn:aws:iam::<any account>:saml-provider/NAME, so assertions from a real
@@ -56,6 +62,8 @@ IdP can be checked offline.`,
 	}
 	cmd.Flags().StringVar(&opts.IdPAddr, "idp-addr", "127.0.0.1:0", "listen address of the IdP")
 	cmd.Flags().StringVar(&opts.STSAddr, "sts-addr", "127.0.0.1:0", "listen address of the STS")
+	cmd.Flags().StringVar(&opts.SigninAddr, "signin-addr", "127.0.0.1:0", "listen address of the sign-in service (federation endpoint, role-selection page)")
+	cmd.Flags().StringVar(&opts.RolePage, "role-page", sb.RolePageHTML, "layout of the role-selection page: html (older) or data (newer, base64 JSON)")
 	cmd.Flags().StringArrayVar(&opts.Trust, "trust", nil, "NAME=CERT.pem: trust another IdP's signing certificate (repeatable)")
 	cmd.Flags().DurationVar(&opts.MaxSession, "max-session", time.Hour, "the roles' MaxSessionDuration")
 	cmd.Flags().DurationVar(&opts.Lifetime, "credential-lifetime", 0, "test knob: issued keys expire after this long, whatever was asked (e.g. 20s)")
@@ -69,7 +77,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	so := sb.Options{IdPAddr: opts.IdPAddr, STSAddr: opts.STSAddr, Trust: trust, MaxSession: opts.MaxSession, CredentialLifetime: opts.Lifetime, Now: opts.F.Now}
+	so := sb.Options{IdPAddr: opts.IdPAddr, STSAddr: opts.STSAddr, SigninAddr: opts.SigninAddr, RolePage: opts.RolePage, Trust: trust, MaxSession: opts.MaxSession, CredentialLifetime: opts.Lifetime, Now: opts.F.Now}
 	if opts.Verbose {
 		so.Log = opts.F.IO.ErrOut
 	}
@@ -79,9 +87,10 @@ func Run(ctx context.Context, opts *Options) error {
 	}
 	defer s.Close()
 	io := opts.F.IO
-	fmt.Fprintf(io.Out, "IDP_URL=%s\nSTS_URL=%s\n", s.IdPURL, s.STSURL)
+	fmt.Fprintf(io.Out, "IDP_URL=%s\nSTS_URL=%s\nSIGNIN_URL=%s\n", s.IdPURL, s.STSURL, s.SigninURL)
 	fmt.Fprintf(io.ErrOut, `Sandbox running (loopback only). User demo, password demo; roles Dev and Admin in account %s.
-Provider ARN %s`, sb.Account, sb.ProviderARN())
+User team, password team; roles in accounts %s, %s and %s.
+Provider ARN %s (and the same name in each of those accounts)`, sb.Account, sb.Account, sb.ProdAccount, sb.AuditAccount, sb.ProviderARN())
 	for _, t := range trust {
 		fmt.Fprintf(io.ErrOut, "; trusted provider %s for any account", t.Name)
 	}
