@@ -25,6 +25,7 @@ func report(w io.Writer, err error) int {
 		rejected   *provider.RejectedError
 		mfa        *provider.MFARejectedError
 		input      *provider.InputNeededError
+		cancelled  *provider.CancelledError
 		page       *provider.UnexpectedPageError
 		service    *provider.ServiceError
 		resolve    *config.ResolveError
@@ -75,6 +76,9 @@ func report(w io.Writer, err error) int {
 	case errors.As(err, &notGranted):
 		writeErr(w, msg, notGranted.Hint())
 		return ExitRejected
+	case errors.As(err, &cancelled):
+		writeErr(w, msg, cancelled.Hint)
+		return ExitInterrupted
 	case errors.As(err, &input):
 		writeErr(w, msg, input.Hint)
 		return ExitInput

@@ -44,6 +44,15 @@ type InputNeededError struct {
 
 func (e *InputNeededError) Error() string { return e.What }
 
+// CancelledError means the user stopped the sign-in (closed the browser
+// window awsfed waited in). Exit code 130, as for Ctrl-C.
+type CancelledError struct {
+	What string // "the browser window was closed before the sign-in finished"
+	Hint string
+}
+
+func (e *CancelledError) Error() string { return e.What }
+
 // UnexpectedPageError means the IdP answered, but not with what the provider
 // expected: an error page, a login page of another kind, a missing form.
 type UnexpectedPageError struct {

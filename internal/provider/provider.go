@@ -48,6 +48,9 @@ type Input struct {
 	// MFATimeout bounds the wait for a push approval (--mfa-timeout); zero
 	// means the provider's default (90s).
 	MFATimeout time.Duration
+	// BrowserTimeout bounds the wait for the user in a browser window
+	// (--browser-timeout); zero means the provider's default (5m).
+	BrowserTimeout time.Duration
 	// CacheDir is awsfed's private cache directory (0700), where a provider
 	// may keep non-secret-to-the-user state such as an API access token in
 	// files it creates 0600. Empty means: keep nothing.

@@ -15,13 +15,14 @@ const DefaultRefreshWindow = 10 * time.Minute
 
 // LoginFlags are the flags of every command that may sign in.
 type LoginFlags struct {
-	Overrides     config.Overrides
-	DurationText  string
-	Timeout       time.Duration
-	PasswordStdin bool
-	MFACodeStdin  bool
-	MFATimeout    time.Duration
-	StorePassword bool
+	Overrides      config.Overrides
+	DurationText   string
+	Timeout        time.Duration
+	PasswordStdin  bool
+	MFACodeStdin   bool
+	MFATimeout     time.Duration
+	BrowserTimeout time.Duration
+	StorePassword  bool
 }
 
 // Register adds the flags to fs. Secrets have no flag of their own: argv is
@@ -29,7 +30,7 @@ type LoginFlags struct {
 // from stdin, the environment, the keyring or the terminal.
 func (lf *LoginFlags) Register(fs *pflag.FlagSet) {
 	fs.StringVar(&lf.Overrides.IdP, "idp", "", "the [idp NAME] section to use")
-	fs.StringVar(&lf.Overrides.Provider, "provider", "", "IdP kind: form, onelogin or vro")
+	fs.StringVar(&lf.Overrides.Provider, "provider", "", "IdP kind: browser, form, onelogin or vro")
 	fs.StringVar(&lf.Overrides.URL, "url", "", "the IdP's start URL (for form: the IdP-initiated SSO URL for AWS)")
 	fs.StringVar(&lf.Overrides.Username, "username", "", "IdP username")
 	fs.StringVar(&lf.Overrides.RoleARN, "role", "", "role to assume: full ARN, role name, or account-id:role-name")
@@ -40,6 +41,7 @@ func (lf *LoginFlags) Register(fs *pflag.FlagSet) {
 	fs.BoolVar(&lf.PasswordStdin, "password-stdin", false, "read the password from the first line of standard input")
 	fs.BoolVar(&lf.MFACodeStdin, "mfa-code-stdin", false, "read the MFA code from the next line of standard input (or set AWSFED_MFA_CODE)")
 	fs.DurationVar(&lf.MFATimeout, "mfa-timeout", 90*time.Second, "how long to wait for a push approval")
+	fs.DurationVar(&lf.BrowserTimeout, "browser-timeout", 5*time.Minute, "how long to wait for you to sign in in a browser window (provider browser)")
 	fs.DurationVar(&lf.Timeout, "timeout", 30*time.Second, "give up on a network request after this long")
 	fs.BoolVar(&lf.Overrides.AllowInsecureHTTP, "allow-insecure-http", false, "allow a plain-http IdP URL or STS endpoint on a host that is not loopback (or allow_insecure_http = true)")
 	fs.BoolVar(&lf.StorePassword, "store-password", false, "keep the password in the system keyring after a successful sign-in (or store_password = true in [idp])")

@@ -95,7 +95,7 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 		Provider: prov,
 		Input: &provider.Input{
 			IdP: l.IdPName, URL: l.URL, Username: l.Username, Settings: l.Settings,
-			MFACode: sec.mfaCode, MFATimeout: lf.MFATimeout, CacheDir: cacheDir,
+			MFACode: sec.mfaCode, MFATimeout: lf.MFATimeout, CacheDir: cacheDir, BrowserTimeout: lf.BrowserTimeout,
 			HTTP: idpHTTP, Debug: debug,
 		},
 		Password:        sec.password,

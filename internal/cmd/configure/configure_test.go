@@ -130,8 +130,8 @@ func TestProfileRefusedForTemporaryBuild(t *testing.T) {
 
 func TestInteractive(t *testing.T) {
 	e := newEnv(t)
-	// account, IdP kind (1 = form), url, username, test login? (n), role, region
-	stub := &prompt.Stub{Answers: []string{"prod", "1", "https://idp.example/aws", "bob", "n", "arn:aws:iam::123456789012:role/Admin", ""}}
+	// account, IdP kind (form), url, username, test login? (n), role, region
+	stub := &prompt.Stub{Answers: []string{"prod", kindChoice("form"), "https://idp.example/aws", "bob", "n", "arn:aws:iam::123456789012:role/Admin", ""}}
 	err, _, _ := e.run(stub, configure)
 	if err != nil {
 		t.Fatal(err)
@@ -158,8 +158,8 @@ func TestKeepsExistingKeys(t *testing.T) {
 	if err := os.WriteFile(e.path, []byte(orig), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// --account given, so: IdP kind (1 = form), url, username, role, region; empty answers keep the file's values.
-	stub := &prompt.Stub{Answers: []string{"1", "", "carol", "no", "", "us-east-1"}}
+	// --account given, so: IdP kind (form), url, username, role, region; empty answers keep the file's values.
+	stub := &prompt.Stub{Answers: []string{kindChoice("form"), "", "carol", "no", "", "us-east-1"}}
 	err, _, _ := e.run(stub, configure, "--account", "prod")
 	if err != nil {
 		t.Fatal(err)

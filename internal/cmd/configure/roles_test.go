@@ -17,8 +17,8 @@ func TestWizardListsRolesAfterTestLogin(t *testing.T) {
 	}
 	defer s.Close()
 	e := newEnv(t)
-	// account, IdP kind (1 = form), url, username, test login? (default y), password, role choice 2, region
-	stub := &prompt.Stub{Answers: []string{"dev", "1", s.IdPURL, "demo", "", "demo", "2", ""}}
+	// account, IdP kind (form), url, username, test login? (default y), password, role choice 2, region
+	stub := &prompt.Stub{Answers: []string{"dev", kindChoice("form"), s.IdPURL, "demo", "", "demo", "2", ""}}
 	err, _, stderr := e.run(stub, configure)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
@@ -43,7 +43,7 @@ func TestWizardFallsBackWhenTestLoginFails(t *testing.T) {
 	}
 	defer s.Close()
 	e := newEnv(t)
-	stub := &prompt.Stub{Answers: []string{"dev", "1", s.IdPURL, "demo", "y", "wrong", "Dev", ""}}
+	stub := &prompt.Stub{Answers: []string{"dev", kindChoice("form"), s.IdPURL, "demo", "y", "wrong", "Dev", ""}}
 	err, _, stderr := e.run(stub, configure)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)

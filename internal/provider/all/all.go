@@ -5,6 +5,7 @@ package all
 
 import (
 	"github.com/awsfed/awsfed/internal/provider"
+	"github.com/awsfed/awsfed/internal/provider/browser"
 	"github.com/awsfed/awsfed/internal/provider/form"
 	"github.com/awsfed/awsfed/internal/provider/okta"
 	"github.com/awsfed/awsfed/internal/provider/onelogin"
@@ -15,6 +16,7 @@ import (
 // used in the `provider` key of an [idp NAME] section.
 func Registry() provider.Registry {
 	return provider.Registry{
+		"browser":  browser.New,
 		"form":     form.New,
 		"okta":     okta.New,
 		"onelogin": onelogin.New,

@@ -1,0 +1,247 @@
+package browser
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/storage"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+
+	"github.com/awsfed/awsfed/internal/debug"
+	"github.com/awsfed/awsfed/internal/httpx"
+)
+
+// session is one browser process on the profile: headless for the silent
+// attempt, or a visible window for the user.
+type session struct {
+	ctx         context.Context // chromedp context of the first tab
+	cancel      context.CancelFunc
+	allocCancel context.CancelFunc
+	log         *debug.Logger
+	acs         acs
+	mode        string // "headless" or "window", for --debug
+
+	captured chan string // the SAMLResponse, once
+
+	mu        sync.Mutex
+	lastURL   string    // the last document requested; never logged whole
+	lastDoc   time.Time // when it was requested
+	docs      int       // documents requested so far
+	badACS    bool      // a POST to the ACS without a SAMLResponse was stopped
+	startedAt time.Time
+}
+
+type startOptions struct {
+	exec     string
+	dataDir  string
+	headless bool
+	cookies  []*network.Cookie
+	acs      acs
+	log      *debug.Logger
+}
+
+// childEnv is the browser's environment: awsfed's own variables (a
+// password, a keyring passphrase) and AWS keys never reach it.
+func childEnv() []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "AWSFED_") || strings.HasPrefix(k, "AWS_") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return out
+}
+
+// start runs the browser on the profile, puts the cookies back and starts
+// watching requests; it navigates nowhere yet.
+func start(parent context.Context, o startOptions) (*session, error) {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(o.exec),
+		chromedp.UserDataDir(o.dataDir),
+		chromedp.NoInheritEnv,
+		chromedp.Env(childEnv()...),
+		// The user's own sign-in window should not say it is remote-controlled
+		// nor offer to translate the IdP's page.
+		chromedp.Flag("disable-infobars", true),
+	)
+	mode := "headless"
+	if !o.headless {
+		opts = append(opts, chromedp.VisibleWindow, chromedp.Flag("start-maximized", false), chromedp.WindowSize(1000, 760))
+		mode = "window"
+	}
+	allocCtx, allocCancel := chromedp.NewExecAllocator(parent, opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	s := &session{
+		ctx: ctx, cancel: cancel, allocCancel: allocCancel, log: o.log, acs: o.acs, mode: mode,
+		captured: make(chan string, 1), startedAt: time.Now(),
+	}
+	if _, err := chromedp.CallBrowser(ctx, browser.GetVersion, cdp.Empty{}); err != nil {
+		s.close()
+		return nil, err
+	}
+	s.log.Printf("browser: started %s (%s) in %s", o.exec, mode, time.Since(s.startedAt).Round(time.Millisecond))
+	if len(o.cookies) > 0 {
+		if _, err := chromedp.CallBrowser(ctx, storage.SetCookies, storage.SetCookiesParams{Cookies: params(o.cookies)}); err != nil {
+			s.log.Printf("browser: could not restore the saved cookies: %v", err)
+		} else {
+			s.log.Printf("browser: restored %d saved cookies", len(o.cookies))
+		}
+	}
+	paused := chromedp.BrowserEvents(ctx, fetch.RequestPaused)
+	go s.watch(paused)
+	if _, err := chromedp.CallBrowser(ctx, fetch.Enable, fetch.EnableParams{Patterns: o.acs.patterns()}); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// watch handles every paused request: the POST to the ACS is read and
+// failed inside the browser, so the assertion never reaches AWS; every
+// other request goes on unchanged.
+func (s *session) watch(events iter.Seq2[fetch.EventRequestPaused, error]) {
+	for ev, err := range events {
+		if err != nil {
+			return
+		}
+		if ev.Request != nil && s.acs.matches(ev.Request.URL) {
+			s.fail(ev)
+			if strings.EqualFold(ev.Request.Method, "POST") {
+				saml := samlResponse(header(ev.Request.Headers, "Content-Type"), postBody(ev.Request))
+				s.log.Printf("browser: stopped the %s to %s in the browser (it never reaches AWS)", ev.Request.Method, httpx.RedactString(ev.Request.URL))
+				if saml != "" {
+					select {
+					case s.captured <- saml:
+					default:
+					}
+					continue
+				}
+			}
+			s.mu.Lock()
+			s.badACS = true
+			s.mu.Unlock()
+			continue
+		}
+		if ev.ResourceType == network.ResourceTypeDocument && ev.Request != nil {
+			s.mu.Lock()
+			s.lastURL, s.lastDoc = ev.Request.URL, time.Now()
+			s.docs++
+			s.mu.Unlock()
+			s.log.Printf("browser: page %s", httpx.RedactString(ev.Request.URL))
+		}
+		_, _ = chromedp.CallBrowser(s.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+	}
+}
+
+func (s *session) fail(ev fetch.EventRequestPaused) {
+	_, _ = chromedp.CallBrowser(s.ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonAborted})
+}
+
+// navigate opens u in the first tab. A page that cannot load is an error;
+// one stopped because it went to the ACS is not.
+func (s *session) navigate(u string) error {
+	res, err := chromedp.Call(s.ctx, page.Navigate, page.NavigateParams{URL: u})
+	if err != nil {
+		return err
+	}
+	if res.ErrorText != "" && res.ErrorText != "net::ERR_ABORTED" {
+		return &loadError{url: u, text: res.ErrorText}
+	}
+	return nil
+}
+
+// loadError is a page the browser could not load.
+type loadError struct{ url, text string }
+
+func (e *loadError) Error() string {
+	return "the browser could not load " + httpx.RedactString(e.url) + ": " + e.text
+}
+
+// where returns the last document requested and how long ago.
+func (s *session) where() (string, time.Duration, int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.lastDoc.IsZero() {
+		return s.lastURL, time.Since(s.startedAt), s.docs
+	}
+	return s.lastURL, time.Since(s.lastDoc), s.docs
+}
+
+// pageState is what the first tab shows.
+type pageState struct {
+	Ready  string `json:"ready"`
+	Fields int    `json:"fields"` // visible inputs a person types into
+	URL    string `json:"url"`
+}
+
+const stateJS = `(() => {
+  const kinds = ['', 'text', 'email', 'password', 'tel', 'number'];
+  let n = 0;
+  for (const e of document.querySelectorAll('input')) {
+    const t = (e.getAttribute('type') || '').toLowerCase();
+    if (kinds.includes(t) && !e.disabled && (e.offsetWidth || e.offsetHeight || e.getClientRects().length)) n++;
+  }
+  return {ready: document.readyState, fields: n, url: location.href};
+})()`
+
+// state reads the first tab, giving up after a short time (a page being
+// replaced answers late or not at all).
+func (s *session) state() (pageState, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, 700*time.Millisecond)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.Evaluate[pageState](stateJS))
+}
+
+// pages counts the open tabs and pop-ups.
+func (s *session) pages() (int, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, 2*time.Second)
+	defer cancel()
+	res, err := chromedp.CallBrowser(ctx, target.GetTargets, target.GetTargetsParams{})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, t := range res.TargetInfos {
+		if t.Type == "page" {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// cookies returns every cookie of the browser, session-only ones included.
+func (s *session) cookies() ([]*network.Cookie, error) {
+	ctx, cancel := context.WithTimeout(s.ctx, 5*time.Second)
+	defer cancel()
+	res, err := chromedp.CallBrowser(ctx, storage.GetCookies, storage.GetCookiesParams{})
+	if err != nil {
+		return nil, err
+	}
+	return res.Cookies, nil
+}
+
+// gone is closed when the browser has ended (the user closed its last
+// window, or it crashed).
+func (s *session) gone() <-chan struct{} { return s.ctx.Done() }
+
+// close ends the browser and waits for it to exit, so the profile is free.
+func (s *session) close() {
+	s.cancel()
+	s.allocCancel()
+}
+
+// errClosed says the browser ended while awsfed waited in it.
+var errClosed = errors.New("the browser window was closed")
