@@ -232,6 +232,17 @@ func (s *Server) verifyPush(w http.ResponseWriter, st string, t *state, idx int,
 		return
 	}
 	s.counts.Polls++
+	if now.Before(t.heldUntil) {
+		s.violations = append(s.violations, "a push poll "+t.heldUntil.Sub(now).String()+" before the rate-limit window reset")
+	}
+	if s.opts.RateLimitPolls > 0 {
+		s.opts.RateLimitPolls--
+		t.lastPoll[id] = now
+		t.heldUntil = time.Unix(now.Add(s.opts.RateLimitReset).Unix(), 0) // X-Rate-Limit-Reset is whole seconds
+		s.rateHeaders(w, 0)
+		s.apiError(w, http.StatusTooManyRequests, "E0000047", "API call exceeded rate limit due to too many requests.")
+		return
+	}
 	if res := t.resolution[id]; res != "" {
 		s.violations = append(s.violations, "a push was polled again after Okta answered "+res)
 	}

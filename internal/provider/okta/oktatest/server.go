@@ -76,6 +76,7 @@ type Options struct {
 	DeviceInterval int           // seconds between device-code polls; 0 = 5
 
 	RateLimited    int           // the first n calls of /api/v1/authn answer 429 E0000047
+	RateLimitPolls int           // the first n push polls answer 429 E0000047 (the push stays pending)
 	ExpireStates   int           // the first n state tokens are expired at their first use after issue
 	SessionLength  time.Duration // an Okta session lives this long; 0 = 2h
 	TokenLifetime  time.Duration // a sessionToken; 0 = 5m
@@ -147,6 +148,7 @@ type state struct {
 	polls      map[string]int
 	sent       map[string]bool
 	resolution map[string]string // factor id → REJECTED or TIMEOUT once answered
+	heldUntil  time.Time         // a 429 asked for no call before then
 }
 
 type sessionToken struct {
