@@ -64,20 +64,6 @@ func ReadTarget(path string) (data []byte, fi fs.FileInfo, err error) {
 }
 
 // WriteAtomic replaces path with data so that a reader, or a crash, sees the
-// old content or the new one and never a mix. old, when the file exists,
-// gives the mode (and owner) to keep. It removes no temp file but its own.
-//
-// Deprecated: take the lock every writer of path takes and call
-// (*Lock).WriteAtomic, which also removes what killed writers left.
-func WriteAtomic(path string, data []byte, old fs.FileInfo) error {
-	perm := fs.FileMode(0o600)
-	if old != nil {
-		perm = old.Mode().Perm()
-	}
-	return writeAtomic(path, data, old, perm)
-}
-
-// WriteAtomic replaces path with data so that a reader, or a crash, sees the
 // old content or the new one and never a mix: temp file in the same
 // directory, fsync, rename, fsync the directory. The new file gets mode
 // perm; old, when the file exists, gives the owner to keep. The temp file

@@ -2,10 +2,12 @@ package lockedfile
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -35,7 +37,12 @@ func TestTempFileTakesTheTargetsModeOnlyOnceWritten(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	if err := WriteAtomic(path, bytes.Repeat([]byte("[default]\nregion = x\n"), 1000), old); err != nil {
+	l, err := Acquire(context.Background(), path+".lock", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	if err := l.WriteAtomic(path, bytes.Repeat([]byte("[default]\nregion = x\n"), 1000), old, old.Mode().Perm()); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {

@@ -152,7 +152,7 @@ func (r *rejections) add(ctx context.Context, pw string) error {
 	if err != nil {
 		return fmt.Errorf("rejected passwords: %w", err)
 	}
-	return lockedfile.WriteAtomic(path, append(data, '\n'), nil)
+	return lock.WriteAtomic(path, append(data, '\n'), nil, 0o600)
 }
 
 // clear forgets the rejections: the IdP accepted a password of this user.

@@ -85,7 +85,7 @@ func (f *flow) getToken(ctx context.Context, rejected string) (*token, error) {
 	}
 	data, _ := json.Marshal(tokenFile{API: f.cfg.base.String(), ClientID: f.cfg.clientID, AccessToken: t.value, ExpiresAt: t.expires.UTC()})
 	// nil old info: the file is always (re)made 0600, whatever it was.
-	if err := lockedfile.WriteAtomic(path, data, nil); err != nil {
+	if err := lock.WriteAtomic(path, data, nil, 0o600); err != nil {
 		f.log.Printf("onelogin: not caching the API token: %v", err)
 	} else {
 		f.log.Printf("onelogin: cached the API token in %s", path)
