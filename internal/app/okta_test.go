@@ -1,14 +1,12 @@
 package app
 
 import (
-	"context"
 	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,34 +38,12 @@ var (
 	okWebAuthn   = oktatest.Factor{Type: "webauthn", Provider: "FIDO", Name: "YubiKey 5"}
 )
 
-// testClock is the clock of the provider and the fake: sleeping advances it.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-	return nil
-}
-
 // oktaEnv is the fake org, the sandbox and a CLI configured for both; the
 // OneLogin environment lends its checks of success and failure.
 type oktaEnv struct {
 	olEnv
 	fake  *oktatest.Server
-	clock *testClock
+	clock *oktatest.Clock
 	last  oktatest.Counts // at the start of the current login
 }
 
@@ -79,7 +55,7 @@ func newOkta(t *testing.T, sb *sandbox.Sandbox, opts oktatest.Options, factors .
 	if sb == nil {
 		sb = startSandbox(t, sandbox.Options{})
 	}
-	e := &oktaEnv{olEnv: olEnv{t: t, sb: sb, c: newCLI(t), issuer: issuer{sb: sb}}, clock: &testClock{now: time.Now()}}
+	e := &oktaEnv{olEnv: olEnv{t: t, sb: sb, c: newCLI(t), issuer: issuer{sb: sb}}, clock: oktatest.NewClock(time.Now())}
 	if opts.Users == nil {
 		opts.Users = map[string]oktatest.User{oktaUser: {Password: oktaPassword, Factors: factors}}
 	}

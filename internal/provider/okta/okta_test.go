@@ -19,38 +19,13 @@ import (
 	"github.com/awsfed/awsfed/internal/provider/okta/oktatest"
 )
 
-// clock is the provider's and the fake's clock: sleeping advances it and
-// records the wait.
-type clock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	c.sleeps = append(c.sleeps, d)
-	return nil
-}
-
 const pw = "pässwört & co"
 
 // run signs alice in at a fake made with opts (alice owns factors) and
 // returns the fake, the answer and the error.
-func run(t *testing.T, opts oktatest.Options, in *provider.Input, factors ...oktatest.Factor) (*oktatest.Server, *clock, string, error) {
+func run(t *testing.T, opts oktatest.Options, in *provider.Input, factors ...oktatest.Factor) (*oktatest.Server, *oktatest.Clock, string, error) {
 	t.Helper()
-	clk := &clock{now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
+	clk := oktatest.NewClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	opts.Now = clk.Now
 	if opts.Users == nil {
 		opts.Users = map[string]oktatest.User{"alice": {Password: pw, Factors: factors}}
@@ -100,11 +75,11 @@ func TestPollHonoursTheRateLimit(t *testing.T) {
 		t.Errorf("counts %+v", c)
 	}
 	long := false
-	for _, d := range clk.sleeps {
+	for _, d := range clk.Sleeps() {
 		long = long || d >= 29*time.Second
 	}
 	if !long {
-		t.Errorf("no wait for the rate-limit window: %v", clk.sleeps)
+		t.Errorf("no wait for the rate-limit window: %v", clk.Sleeps())
 	}
 }
 

@@ -8,23 +8,9 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// clock is a settable clock for the fake.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 type client struct {
 	t   *testing.T
@@ -32,8 +18,8 @@ type client struct {
 	jar http.CookieJar
 }
 
-func newClient(t *testing.T, opts Options) (*client, *clock) {
-	clk := &clock{now: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
+func newClient(t *testing.T, opts Options) (*client, *Clock) {
+	clk := NewClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
 	if opts.Now == nil {
 		opts.Now = clk.Now
 	}
@@ -171,7 +157,7 @@ func TestPushWithNumberChallenge(t *testing.T) {
 	}
 	polls := 0
 	for a["status"] != "SUCCESS" && polls < 20 {
-		clk.add(2 * time.Second)
+		clk.Add(2 * time.Second)
 		_, a = c.post(verify, map[string]string{"stateToken": st})
 		polls++
 	}
@@ -208,7 +194,7 @@ func TestPushRejectedAndTimeout(t *testing.T) {
 		st := a["stateToken"].(string)
 		verify := path(c.s, verifyHref(t, a["_embedded"].(map[string]any)["factors"].([]any)[0]))
 		c.post(verify, map[string]string{"stateToken": st})
-		clk.add(time.Second)
+		clk.Add(time.Second)
 		_, a = c.post(verify, map[string]string{"stateToken": st})
 		want := map[bool]string{true: "REJECTED", false: "TIMEOUT"}[f.Reject]
 		if a["factorResult"] != want {
@@ -284,7 +270,7 @@ func TestDeviceFlow(t *testing.T) {
 	poll := url.Values{"grant_type": {GrantDevice}, "client_id": {"0oadevice"}, "device_code": {d["device_code"].(string)}}
 	var tok map[string]any
 	for i := 0; i < 3 && code != 200 || i == 0; i++ {
-		clk.add(5 * time.Second)
+		clk.Add(5 * time.Second)
 		code, tok = c.form("/oauth2/v1/token", poll)
 		if i == 0 && (code != 400 || tok["error"] != "authorization_pending") {
 			t.Errorf("first poll: %d %v", code, tok)
