@@ -325,6 +325,8 @@ func TestOktaErrors(t *testing.T) {
 			msg: "Okta's API rate limit at 127.0.0.1:", hint: []string{"try again in 40s"}, calls: oktatest.Counts{Authn: 1}},
 		{name: "unknown app", set: map[string]string{"url": "EMBED/../0oanope/272"}, code: ExitError,
 			msg: "has no app at", hint: []string{"App Embed Link"}, calls: oktatest.Counts{Authn: 1, Embed: 1}},
+		{name: "not an Okta org", set: map[string]string{"url": "SANDBOX/home/amazon_aws/0oa1/272"}, code: ExitError,
+			msg: "does not answer as an Okta org (HTTP 404 at http://", hint: []string{"url must be the AWS app's embed link"}},
 		{name: "Identity Engine without oidc_client_id", opts: oktatest.Options{IdentityEngine: true}, code: ExitInput,
 			msg:   "is an Okta Identity Engine org whose AWS app does not accept a sign-in through Okta's classic API",
 			hint:  []string{"set oidc_client_id = <its client id> in [idp ok]", "or use the browser provider: provider = browser"},
@@ -334,7 +336,9 @@ func TestOktaErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newOkta(t, sb, tt.opts)
 			if tt.set != nil {
-				if u, ok := tt.set["url"]; ok {
+				if u, ok := tt.set["url"]; ok && strings.HasPrefix(u, "SANDBOX") {
+					tt.set["url"] = strings.Replace(u, "SANDBOX", "http://"+hostPort(t, e.sb.IdPURL), 1)
+				} else if ok {
 					tt.set["url"] = strings.Replace(u, "EMBED/..", strings.TrimSuffix(e.fake.EmbedLink(), "/0oa1awsapp/272"), 1)
 				}
 				e.configure(tt.set)
@@ -410,6 +414,13 @@ func TestOktaSessionReuse(t *testing.T) {
 	if want := []string{"Google Authenticator code"}; !reflect.DeepEqual(stub.Asked, want) {
 		t.Errorf("asked %q, want %q", stub.Asked, want)
 	}
+
+	// A session past its lifetime falls back the same way.
+	e.clock.Add(3 * time.Hour)
+	stub = &prompt.Stub{Answers: []string{okGoogle.Code}}
+	code, _, stderr = e.login(oktaPassword+"\n", stub, "--password-stdin")
+	e.signedIn(code, stderr)
+	e.calls(oktatest.Counts{Embed: 2, Authn: 1, Verify: 1, Other: 0})
 
 	// logout forgets the session: the next sign-in asks again.
 	if code, _, stderr := e.c.run("", nil, "logout", "dev"); code != 0 {

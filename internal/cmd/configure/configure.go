@@ -260,8 +260,14 @@ func ask(ctx context.Context, f *factory.Factory, opts *Options, v *values) erro
 		flag, label string
 		dst         *string
 	}
+	urlLabel := "IdP URL (the IdP-initiated SSO URL for AWS)"
+	if p, err := f.Providers.New(v.idp.Provider); err == nil {
+		if l, ok := p.(urlLabeler); ok {
+			urlLabel = l.URLLabel()
+		}
+	}
 	qs := []question{
-		{"url", "IdP URL (the IdP-initiated SSO URL for AWS)", &v.idp.URL},
+		{"url", urlLabel, &v.idp.URL},
 		{"username", "IdP username", &v.idp.Username},
 		{"role", "Role (ARN or name; empty to choose at login)", &v.acct.RoleARN},
 		{"region", "AWS region (empty for the default)", &v.acct.Region},
@@ -329,3 +335,7 @@ func noTerminal(v *values) error {
 	}
 	return &provider.InputNeededError{What: "no terminal to ask on", Hint: "pass --no-input to write what the flags say"}
 }
+
+// urlLabeler is a provider whose start URL users find in a particular place
+// (Okta: the AWS app's embed link), which configure names when it asks.
+type urlLabeler interface{ URLLabel() string }
