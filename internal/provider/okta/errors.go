@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/awsfed/awsfed/internal/httpx"
 	"github.com/awsfed/awsfed/internal/provider"
@@ -47,7 +46,7 @@ func (f *flow) rateLimited(a *answer) error {
 	what := "Okta's API rate limit at " + f.host() + " is used up (E0000047)"
 	hint := "try again in a minute; the limit is shared by every sign-in to the org"
 	if hold := f.rateHold(a); hold > 0 {
-		hint = "try again in " + humanWait(hold) + "; the limit is shared by every sign-in to the org"
+		hint = "try again in " + provider.HumanWait(hold) + "; the limit is shared by every sign-in to the org"
 	}
 	return &provider.ServiceError{What: what, Hint: hint}
 }
@@ -101,27 +100,4 @@ func orText(s, alt string) string {
 		return s
 	}
 	return alt
-}
-
-// humanWait rounds a wait up to what a person would say: 45s, 12m, 1h5m.
-func humanWait(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int((d+time.Second-1)/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int((d+time.Minute-1)/time.Minute))
-	}
-	m := int((d + time.Minute - 1) / time.Minute)
-	if m%60 == 0 {
-		return fmt.Sprintf("%dh", m/60)
-	}
-	return fmt.Sprintf("%dh%dm", m/60, m%60)
-}
-
-// seconds prints a duration the way --mfa-timeout is usually given: 90s.
-func seconds(d time.Duration) string {
-	if d%time.Second == 0 {
-		return fmt.Sprintf("%ds", int64(d/time.Second))
-	}
-	return d.String()
 }

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode"
 
 	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
@@ -315,12 +314,12 @@ func (f *flow) verifyCodes(ctx context.Context, state string, fc factor, verify 
 func (f *flow) nextCode(ctx context.Context, fc factor, typed string) (string, error) {
 	f.codeFromFlag = false
 	if typed != "" {
-		return cleanCode(typed), nil
+		return provider.CleanCode(typed), nil
 	}
 	if f.in.MFACode != "" && !f.mfaCodeUsed && fc.kind() != kindSend {
 		f.mfaCodeUsed, f.codeFromFlag = true, true
 		f.log.Printf("okta: using the code given up front for the %s", fc.name())
-		return cleanCode(f.in.MFACode), nil
+		return provider.CleanCode(f.in.MFACode), nil
 	}
 	label := fc.name()
 	if f.codeTrouble != "" {
@@ -340,15 +339,5 @@ func (f *flow) nextCode(ctx context.Context, fc factor, typed string) (string, e
 	if err != nil {
 		return "", fmt.Errorf("asking for the %s: %w", fc.name(), err)
 	}
-	return cleanCode(code), nil
-}
-
-// cleanCode drops the spaces people paste with codes ("123 456").
-func cleanCode(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
+	return provider.CleanCode(code), nil
 }

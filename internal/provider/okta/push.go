@@ -118,7 +118,7 @@ func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.UR
 		remaining := deadline.Sub(f.p.clock.Now())
 		if remaining <= 0 {
 			return "", &provider.ServiceError{
-				What:     fmt.Sprintf("no approval of the Okta Verify push within %s", seconds(f.cfg.mfaTimeout)),
+				What:     fmt.Sprintf("no approval of the Okta Verify push within %s", provider.Seconds(f.cfg.mfaTimeout)),
 				Hint:     "approve it sooner, raise --mfa-timeout, or type the code Okta Verify shows",
 				Rejected: true,
 			}
@@ -128,7 +128,7 @@ func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.UR
 			if hold > remaining {
 				return "", f.rateLimited(a)
 			}
-			f.log.Printf("okta: rate limited; next poll in %s", seconds(hold.Round(1e9)))
+			f.log.Printf("okta: rate limited; next poll in %s", provider.Seconds(hold.Round(1e9)))
 			delay = max(delay, hold)
 		}
 		sleepCtx := w.wake

@@ -128,24 +128,9 @@ func (f *flow) rateLimited(a *answer) error {
 	}
 	hint := "try again later; the limit is shared by every API client of the OneLogin account"
 	if ok {
-		hint = "try again in " + humanWait(time.Duration(wait)*time.Second) + "; the limit is shared by every API client of the OneLogin account"
+		hint = "try again in " + provider.HumanWait(time.Duration(wait)*time.Second) + "; the limit is shared by every API client of the OneLogin account"
 	}
 	return &provider.ServiceError{What: what, Hint: hint}
-}
-
-// humanWait rounds a wait up to what a person would say: 45s, 12m, 1h5m.
-func humanWait(d time.Duration) string {
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int((d+time.Second-1)/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int((d+time.Minute-1)/time.Minute))
-	}
-	m := int((d + time.Minute - 1) / time.Minute)
-	if m%60 == 0 {
-		return fmt.Sprintf("%dh", m/60)
-	}
-	return fmt.Sprintf("%dh%dm", m/60, m%60)
 }
 
 // oneLine makes OneLogin's text fit an error message: first line, at most

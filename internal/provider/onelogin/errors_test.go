@@ -70,17 +70,6 @@ func TestServiceErrors(t *testing.T) {
 	}
 }
 
-func TestHumanWait(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		0: "0s", 500 * time.Millisecond: "1s", 45 * time.Second: "45s", 60 * time.Second: "1m", 61 * time.Second: "2m",
-		720 * time.Second: "12m", time.Hour: "1h", 65 * time.Minute: "1h5m",
-	} {
-		if got := humanWait(d); got != want {
-			t.Errorf("humanWait(%v) = %q, want %q", d, got, want)
-		}
-	}
-}
-
 // stubAPI is OneLogin with a fixed answer to saml_assertion.
 func stubAPI(t *testing.T, status int, body string, header http.Header) *httptest.Server {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"unicode"
 
 	"github.com/awsfed/awsfed/internal/httpx"
 	"github.com/awsfed/awsfed/internal/prompt"
@@ -206,12 +205,12 @@ func (f *flow) verifyCodes(ctx context.Context, state string, dev device, typed 
 func (f *flow) nextCode(ctx context.Context, dev device, typed string) (string, error) {
 	f.codeFromFlag = false
 	if typed != "" {
-		return cleanCode(typed), nil
+		return provider.CleanCode(typed), nil
 	}
 	if f.in.MFACode != "" && !f.mfaCodeUsed && kindOf(dev.Type) != kindSend {
 		f.mfaCodeUsed, f.codeFromFlag = true, true
 		f.log.Printf("onelogin: using the code given up front for %s", dev.Type)
-		return cleanCode(f.in.MFACode), nil
+		return provider.CleanCode(f.in.MFACode), nil
 	}
 	label := dev.Type + " code"
 	if f.codeTrouble != "" {
@@ -231,15 +230,5 @@ func (f *flow) nextCode(ctx context.Context, dev device, typed string) (string, 
 	if err != nil {
 		return "", fmt.Errorf("asking for the %s code: %w", dev.Type, err)
 	}
-	return cleanCode(code), nil
-}
-
-// cleanCode drops the spaces people paste with codes ("123 456").
-func cleanCode(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) {
-			return -1
-		}
-		return r
-	}, s)
+	return provider.CleanCode(code), nil
 }

@@ -89,7 +89,7 @@ func (f *flow) push(ctx context.Context, state string, dev device) (string, erro
 		remaining := deadline.Sub(f.p.now())
 		if remaining <= 0 {
 			return "", &provider.ServiceError{
-				What:     fmt.Sprintf("no approval of the %s push within %s", dev.Type, seconds(f.cfg.mfaTimeout)),
+				What:     fmt.Sprintf("no approval of the %s push within %s", dev.Type, provider.Seconds(f.cfg.mfaTimeout)),
 				Hint:     "approve it sooner, raise --mfa-timeout, or type the code shown in OneLogin Protect",
 				Rejected: true,
 			}
@@ -99,7 +99,7 @@ func (f *flow) push(ctx context.Context, state string, dev device) (string, erro
 			if hold > remaining {
 				return "", f.rateLimited(a)
 			}
-			f.log.Printf("onelogin: rate limited; next poll in %s", seconds(hold))
+			f.log.Printf("onelogin: rate limited; next poll in %s", provider.Seconds(hold))
 			delay = max(delay, hold)
 		}
 		if err := f.p.sleep(typedCtx, min(delay, remaining)); err != nil && ctx.Err() != nil {
@@ -161,12 +161,4 @@ func (f *flow) rateHold(a *answer) time.Duration {
 		}
 	}
 	return time.Duration(hold) * time.Second
-}
-
-// seconds prints a duration the way --mfa-timeout is usually given: 90s.
-func seconds(d time.Duration) string {
-	if d%time.Second == 0 {
-		return fmt.Sprintf("%ds", int64(d/time.Second))
-	}
-	return d.String()
 }
