@@ -40,6 +40,9 @@ func (e *MFARejectedError) Error() string {
 type InputNeededError struct {
 	What string // "no password given and no terminal to ask on"
 	Hint string // "pass --password-stdin or set AWSFED_PASSWORD"
+	// Desktop says the input is a sign-in in a browser window, which cannot
+	// be shown here (no display), rather than an answer on the terminal.
+	Desktop bool
 }
 
 func (e *InputNeededError) Error() string { return e.What }

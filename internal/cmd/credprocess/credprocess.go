@@ -97,6 +97,11 @@ func Print(w io.Writer, e *cache.Entry) error {
 // explain turns "cannot ask" into the one thing to do: sign in by hand.
 func explain(err error, account string) error {
 	var input *provider.InputNeededError
+	if errors.As(err, &input) && input.Desktop {
+		return &provider.InputNeededError{Desktop: true,
+			What: fmt.Sprintf("the keys of %s need a sign-in in a browser window, and none can be shown here: run `awsfed login %s` on a desktop session once", account, account),
+		}
+	}
 	if errors.As(err, &input) || errors.Is(err, prompt.ErrNoTerminal) {
 		// One line: the AWS tool shows it as it is, between its own words.
 		return &provider.InputNeededError{

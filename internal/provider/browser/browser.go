@@ -134,7 +134,7 @@ func (p *Provider) Assertion(ctx context.Context, in *provider.Input) (string, e
 	}
 	if saml == "" {
 		if !canShowWindow(p.goos(), p.env) {
-			return "", &provider.InputNeededError{
+			return "", &provider.InputNeededError{Desktop: true,
 				What: fmt.Sprintf("the IdP at %s needs you to sign in, and no browser window can be shown here (no DISPLAY or WAYLAND_DISPLAY)", httpx.RedactString(at)),
 				Hint: "run `awsfed login ACCOUNT` on a desktop session once; later refreshes are silent while the IdP session lasts",
 			}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/chromedp/cdproto/network"
 
+	"github.com/awsfed/awsfed/internal/debug"
 	"github.com/awsfed/awsfed/internal/provider"
 )
 
@@ -129,7 +130,9 @@ func TestNoDisplayMeansRunLoginOnADesktop(t *testing.T) {
 	env, _ := testEnv(t)
 	p := &Provider{Env: env, GOOS: "linux"}
 	start := time.Now()
-	_, err := p.Assertion(context.Background(), input(f, "/start", map[string]string{SettingBrowser: exe}))
+	pin := input(f, "/start", map[string]string{SettingBrowser: exe})
+	pin.Debug = debug.New(os.Stderr)
+	_, err := p.Assertion(context.Background(), pin)
 	var in *provider.InputNeededError
 	if !errors.As(err, &in) {
 		t.Fatalf("err = %v (%T), want InputNeededError", err, err)

@@ -160,6 +160,12 @@ func (s *session) navigate(u string) error {
 	if res.ErrorText != "" && res.ErrorText != "net::ERR_ABORTED" {
 		return &loadError{url: u, text: res.ErrorText}
 	}
+	if s.mode == "window" {
+		// The window opened on a blank tab, whose address bar has the
+		// keyboard: give it to the page, so the user types into the IdP's
+		// form at once.
+		_, _ = chromedp.Call(s.ctx, page.BringToFront, cdp.Empty{})
+	}
 	return nil
 }
 

@@ -1,0 +1,237 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/awsfed/awsfed/internal/sandbox"
+)
+
+// browserIdP is a SimpleSAMLphp of the browser tests' own (so they can read
+// its access log) with a sandbox STS trusting it, and an X display (Xvfb)
+// for the visible window.
+type browserIdP struct {
+	dir     string // IDP_DIR: its log is dir/log/php-server.log
+	url     string // IdP-initiated SSO URL for AWS
+	stsURL  string
+	display string // ":N"
+}
+
+// requireBrowserLive brings up what the browser tests need, or skips
+// loudly (fails under CI=true, where .ci/run installs it all).
+func requireBrowserLive(t *testing.T) *browserIdP {
+	t.Helper()
+	if env.missing != "" {
+		skipOrFail(t, "LIVE BROWSER TESTS NOT RUN: "+env.missing)
+	}
+	var miss []string
+	for _, tool := range []string{"chromium", "Xvfb", "xdotool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			miss = append(miss, tool)
+		}
+	}
+	if len(miss) > 0 {
+		skipOrFail(t, fmt.Sprintf("LIVE BROWSER TESTS NOT RUN: missing %v; install: apt-get install -y --no-install-recommends chromium xvfb xdotool", miss))
+	}
+	if env.build != nil {
+		t.Fatal(env.build)
+	}
+	env.ran.Add(1)
+
+	b := &browserIdP{dir: filepath.Join(t.TempDir(), "idp")}
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := func(name string) *exec.Cmd {
+		c := exec.Command(filepath.Join(root, "testdata", "idp", name))
+		c.Env = append(os.Environ(), "IDP_DIR="+b.dir, "IDP_PORT="+strconv.Itoa(port))
+		return c
+	}
+	t.Cleanup(func() { _ = script("idp-down.sh").Run() })
+	if out, err := script("idp-up.sh").CombinedOutput(); err != nil {
+		t.Fatalf("idp-up.sh: %v\n%s", err, out)
+	}
+	b.url = fmt.Sprintf("http://127.0.0.1:%d/simplesaml/saml2/idp/SSOService.php?spentityid=urn:amazon:webservices", port)
+	cert, err := readCert(filepath.Join(b.dir, "cert", "idp.crt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := sandbox.Start(context.Background(), sandbox.Options{Trust: []sandbox.Trust{{Name: "Corp", Cert: cert}}})
+	if err != nil {
+		t.Fatalf("start sandbox STS: %v", err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	b.stsURL = sb.STSURL
+	b.display = startXvfb(t)
+	return b
+}
+
+// startXvfb starts an X server on a free display number and returns ":N".
+func startXvfb(t *testing.T) string {
+	t.Helper()
+	for n := 90 + os.Getpid()%50; n < 200; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
+			continue
+		}
+		d := ":" + strconv.Itoa(n)
+		cmd := exec.Command("Xvfb", d, "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
+		if err := cmd.Start(); err != nil {
+			t.Fatalf("start Xvfb: %v", err)
+		}
+		exited := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(exited) }()
+		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
+		for i := 0; i < 100; i++ {
+			select {
+			case <-exited:
+				i = 100 // taken meanwhile: try the next number
+				continue
+			default:
+			}
+			if _, err := os.Stat(sock); err == nil {
+				t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
+				return d
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		_ = cmd.Process.Kill()
+		<-exited
+	}
+	t.Fatal("no free X display number for Xvfb")
+	return ""
+}
+
+// passwordPosts counts the POSTs of SimpleSAMLphp's login form in its
+// access log: the number of times a password reached the IdP.
+func (b *browserIdP) passwordPosts(t *testing.T) int {
+	t.Helper()
+	log, err := os.ReadFile(filepath.Join(b.dir, "log", "php-server.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Count(log, []byte("]: POST /simplesaml/module.php/core/loginuserpass.php"))
+}
+
+// browserHome is a throw-away HOME whose account dev signs in through the
+// browser provider at b.
+func (b *browserIdP) home(t *testing.T, extra string) *home {
+	t.Helper()
+	h := newHome(t)
+	cfg := fmt.Sprintf("[idp corp]\nprovider = browser\nurl = %s\nusername = alice\n%s\n"+
+		"[account dev]\nidp = corp\nrole_arn = Dev\nsts_endpoint = %s\n", b.url, extra, b.stsURL)
+	path := filepath.Join(h.dir, ".config", "awsfed", "config")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.env = append(h.env, "AWS_SHARED_CREDENTIALS_FILE="+h.credentialsPath(), "AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=")
+	return h
+}
+
+// background is an awsfed started without waiting for it.
+type background struct {
+	cmd     *exec.Cmd
+	stdout  bytes.Buffer
+	stderr  bytes.Buffer
+	done    chan struct{}
+	started time.Time
+}
+
+func (h *home) start(t *testing.T, args ...string) *background {
+	t.Helper()
+	bg := &background{done: make(chan struct{})}
+	bg.cmd = exec.Command(env.bin, args...)
+	bg.cmd.Env = h.env
+	bg.cmd.Stdout, bg.cmd.Stderr = &bg.stdout, &bg.stderr
+	bg.started = time.Now()
+	if err := bg.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = bg.cmd.Wait(); close(bg.done) }()
+	t.Cleanup(func() {
+		select {
+		case <-bg.done:
+		default:
+			_ = bg.cmd.Process.Kill()
+			<-bg.done
+		}
+	})
+	return bg
+}
+
+// wait returns the exit code, failing the test after limit.
+func (bg *background) wait(t *testing.T, limit time.Duration) int {
+	t.Helper()
+	select {
+	case <-bg.done:
+	case <-time.After(limit):
+		_ = bg.cmd.Process.Kill()
+		<-bg.done
+		t.Fatalf("awsfed %v still running after %v; stderr:\n%s", bg.cmd.Args[1:], limit, bg.stderr.String())
+	}
+	return bg.cmd.ProcessState.ExitCode()
+}
+
+// xdotool runs xdotool on display and returns its output.
+func xdotool(display string, args ...string) (string, error) {
+	cmd := exec.Command("xdotool", args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if err != nil {
+		return "", fmt.Errorf("xdotool %v: %w: %s", args, err, errOut.String())
+	}
+	return strings.TrimSpace(out.String()), nil
+}
+
+// waitWindow waits for a visible window whose title matches name (a
+// regular expression) and returns its id.
+func waitWindow(t *testing.T, display, name string, bg *background, limit time.Duration) string {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		select {
+		case <-bg.done:
+			t.Fatalf("awsfed ended (exit %d) before a window %q appeared; stderr:\n%s", bg.cmd.ProcessState.ExitCode(), name, bg.stderr.String())
+		default:
+		}
+		if out, err := xdotool(display, "search", "--onlyvisible", "--name", name); err == nil && out != "" {
+			return strings.Fields(out)[0]
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no window %q within %v; stderr:\n%s", name, limit, bg.stderr.String())
+	return ""
+}
+
+// typeLikeAPerson types into window id as a person at the keyboard would.
+func typeLikeAPerson(t *testing.T, display, id string, steps ...[]string) {
+	t.Helper()
+	if _, err := xdotool(display, "windowactivate", "--sync", id); err != nil {
+		// Without a window manager activation may be refused; focus instead.
+		if _, err := xdotool(display, "windowfocus", "--sync", id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, s := range steps {
+		if _, err := xdotool(display, s...); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
