@@ -106,7 +106,7 @@ func (e *oktaEnv) calls(want oktatest.Counts) {
 	e.t.Helper()
 	got, l := e.fake.Counts(), e.last
 	d := oktatest.Counts{Authn: got.Authn - l.Authn, Verify: got.Verify - l.Verify, Pushes: got.Pushes - l.Pushes, Polls: got.Polls - l.Polls,
-		Sent: got.Sent - l.Sent, Embed: got.Embed - l.Embed, SessionsMe: got.SessionsMe - l.SessionsMe, WellKnown: got.WellKnown - l.WellKnown,
+		Sent: got.Sent - l.Sent, Embed: got.Embed - l.Embed, AppSSO: got.AppSSO - l.AppSSO, SessionsMe: got.SessionsMe - l.SessionsMe, WellKnown: got.WellKnown - l.WellKnown,
 		Device: got.Device - l.Device, Token: got.Token - l.Token, TokenSSO: got.TokenSSO - l.TokenSSO, Other: got.Other - l.Other}
 	if d != want {
 		e.t.Errorf("Okta calls %+v, want %+v", d, want)
@@ -537,4 +537,23 @@ func TestOktaOutputHasNoSecrets(t *testing.T) {
 			t.Errorf("the output shows a secret (%.4s…)", s)
 		}
 	}
+}
+
+// Orgs whose embed link redirects to the app's SSO URL: the first sign-in
+// and the kept session follow it (two requests), and an ended session stops
+// at the sign-in page's redirect.
+func TestOktaSessionReuseThroughTheAppRedirect(t *testing.T) {
+	e := newOkta(t, nil, oktatest.Options{AppRedirect: true})
+	code, _, stderr := e.login(oktaPassword+"\n", nil, "--password-stdin")
+	e.signedIn(code, stderr)
+	e.calls(oktatest.Counts{Authn: 1, Embed: 1, AppSSO: 1})
+
+	code, _, stderr = e.login("", &prompt.Stub{}, "--username", oktaUser)
+	e.signedIn(code, stderr)
+	e.calls(oktatest.Counts{Embed: 1, AppSSO: 1})
+
+	e.fake.RevokeSessions()
+	code, _, stderr = e.login(oktaPassword+"\n", nil, "--password-stdin")
+	e.signedIn(code, stderr)
+	e.calls(oktatest.Counts{Embed: 2, AppSSO: 2, Authn: 1})
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/awsfed/awsfed/internal/httpx"
@@ -98,7 +99,7 @@ func (f *flow) reuseSession(ctx context.Context) (string, bool) {
 	f.secrets = append(f.secrets, sf.Value)
 	client := *f.http
 	client.Jar = nil // the cookie is set by hand: nothing else goes with it
-	client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	client.CheckRedirect = f.appRedirectsOnly
 	p, err := f.getAppWithCookie(ctx, &client, sf)
 	if err != nil {
 		f.log.Printf("okta: the kept session did not serve: %v", err)
@@ -115,6 +116,21 @@ func (f *flow) reuseSession(ctx context.Context) (string, bool) {
 		f.http.Jar.SetCookies(f.cfg.org, []*http.Cookie{{Name: sf.Cookie, Value: sf.Value, Path: "/"}})
 	}
 	return p.saml, true
+}
+
+// maxAppHops bounds the redirects from the embed link to the app's SSO URL.
+const maxAppHops = 5
+
+// appRedirectsOnly follows the embed link's redirects within the org (to
+// the app's SSO URL) but stops at the sign-in page, which means the
+// session has ended: following it would cost a request for nothing.
+func (f *flow) appRedirectsOnly(req *http.Request, via []*http.Request) error {
+	p := strings.ToLower(req.URL.Path)
+	if len(via) >= maxAppHops || httpx.Origin(req.URL) != httpx.Origin(f.cfg.org) ||
+		strings.HasPrefix(p, "/login/") || strings.HasPrefix(p, "/signin") || strings.HasPrefix(p, "/oauth2/") {
+		return http.ErrUseLastResponse
+	}
+	return nil
 }
 
 // getAppWithCookie fetches the embed link with the session cookie.

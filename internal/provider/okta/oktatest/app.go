@@ -41,7 +41,26 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.startSession(w, t.user, cookieClassic)
+		if s.opts.AppRedirect {
+			http.Redirect(w, r, s.appSSOPath(), http.StatusFound)
+			return
+		}
 		s.samlForm(w, t.user)
+		return
+	}
+	if s.opts.AppRedirect {
+		http.Redirect(w, r, s.appSSOPath(), http.StatusFound)
+		return
+	}
+	s.appSSO(w, r)
+}
+
+// appSSOPath is the app's SSO URL, where the embed link redirects.
+func (s *Server) appSSOPath() string { return "/app/amazon_aws/exk" + s.opts.AppID + "/sso/saml" }
+
+// appSSO serves the SAML form to a live session, else the sign-in page.
+func (s *Server) appSSO(w http.ResponseWriter, r *http.Request) {
+	if !s.getOnly(w, r) {
 		return
 	}
 	for _, name := range []string{cookieClassic, cookieIDX} {

@@ -62,8 +62,12 @@ type Options struct {
 	AppID string
 	// Assertion makes the SAMLResponse for a user; nil gives Placeholder.
 	Assertion func(username string) (string, error)
-	ACS       string           // where the SAML form posts; "" = https://signin.aws.amazon.com/saml
-	Now       func() time.Time // nil = time.Now: the clock of tokens, sessions, pushes and polls
+	ACS       string // where the SAML form posts; "" = https://signin.aws.amazon.com/saml
+	// AppRedirect makes the embed link answer, as many orgs do, with a
+	// redirect to the app's SSO URL /app/amazon_aws/<id>/sso/saml, which
+	// serves the SAML form to a live session.
+	AppRedirect bool
+	Now         func() time.Time // nil = time.Now: the clock of tokens, sessions, pushes and polls
 
 	// IdentityEngine makes the org an Okta Identity Engine org: the
 	// well-known document says pipeline "idx", sessions use the idx cookie,
@@ -94,6 +98,7 @@ type Counts struct {
 	Polls      int // push verify calls after the push
 	Sent       int // SMS, calls and emails sent
 	Embed      int // GET of the embed link
+	AppSSO     int // GET of /app/amazon_aws/<id>/sso/saml (Options.AppRedirect)
 	SessionsMe int // GET /api/v1/sessions/me
 	WellKnown  int // GET /.well-known/okta-organization
 	Device     int // POST /oauth2/v1/device/authorize
@@ -104,7 +109,7 @@ type Counts struct {
 
 // Requests is every request made to the org.
 func (c Counts) Requests() int {
-	return c.Authn + c.Verify + c.Embed + c.SessionsMe + c.WellKnown + c.Device + c.Token + c.TokenSSO + c.Other
+	return c.Authn + c.Verify + c.Embed + c.AppSSO + c.SessionsMe + c.WellKnown + c.Device + c.Token + c.TokenSSO + c.Other
 }
 
 // Request is one well-formed request: its path and decoded body (JSON
@@ -272,6 +277,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case p == "/home/amazon_aws/"+s.opts.AppID+"/272":
 		s.counts.Embed++
 		s.embed(w, r)
+	case p == s.appSSOPath():
+		s.counts.AppSSO++
+		s.appSSO(w, r)
 	case strings.HasPrefix(p, "/home/"):
 		s.counts.Embed++
 		s.page(w, http.StatusNotFound, "Not Found", `<div class="error-code">404</div><p class="error">The page you are looking for can't be found.</p>`)
