@@ -37,6 +37,10 @@ func report(w io.Writer, err error) int {
 		notGranted *signin.RoleNotGrantedError
 		longTerm   *signin.LongTermKeysError
 	)
+	var batch *signin.BatchError
+	if errors.As(err, &batch) {
+		return reportBatch(w, batch)
+	}
 	var (
 		exit       *cmdutil.ExitError
 		storedPass *cmdutil.StoredPasswordRejectedError
@@ -123,4 +127,23 @@ func report(w io.Writer, err error) int {
 	}
 	writeErr(w, msg, "")
 	return ExitError
+}
+
+// reportBatch ends a sign-in for several accounts, each of which has had
+// its result line: one line saying which failed, the hint of the worst
+// failure, and its exit code (rejected beats input needed beats error).
+func reportBatch(w io.Writer, batch *signin.BatchError) int {
+	code, hint := 0, ""
+	for _, f := range batch.Failed {
+		var buf strings.Builder
+		c := report(&buf, f.Err)
+		if c > code {
+			code, hint = c, ""
+			if _, h, ok := strings.Cut(buf.String(), "\nhint: "); ok {
+				hint = strings.TrimSpace(h)
+			}
+		}
+	}
+	writeErr(w, batch.Error(), hint)
+	return code
 }

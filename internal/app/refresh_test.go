@@ -149,42 +149,12 @@ func TestLoginReusesKeysOfTheSameRoleOnly(t *testing.T) {
 // Twenty credential-process processes starting at once on an empty cache
 // cause exactly one sign-in; all print the same keys.
 func TestCredentialProcessConcurrentProcesses(t *testing.T) {
-	bin, err := exec.LookPath("awsfed")
-	if err != nil {
-		t.Fatalf("awsfed is not on PATH (testscript.Main puts it there): %v", err)
-	}
 	s := startSandbox(t, sandbox.Options{})
 	c := newCLI(t)
 	c.configured(t, s, "Dev")
-	env := []string{"HOME=" + c.home, "XDG_CONFIG_HOME=" + filepath.Join(c.home, ".config"), "AWSFED_PASSWORD=demo", "AWSFED_NO_PROMPT=1", "PATH=" + os.Getenv("PATH")}
 	const n = 20
-	outs := make([]string, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
+	outs := c.processes(t, n, "demo", func(int) []string { return []string{"credential-process", "dev"} })
 	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, bin, "credential-process", "dev")
-			cmd.Env = env
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			<-start
-			if err := cmd.Run(); err != nil {
-				errs[i] = fmt.Errorf("%v: %s", err, stderr.String())
-			}
-			outs[i] = stdout.String()
-		}()
-	}
-	close(start)
-	wg.Wait()
-	for i := range n {
-		if errs[i] != nil {
-			t.Fatalf("process %d: %v", i, errs[i])
-		}
 		if outs[i] != outs[0] {
 			t.Errorf("process %d printed other keys", i)
 		}
@@ -195,4 +165,43 @@ func TestCredentialProcessConcurrentProcesses(t *testing.T) {
 	if a["AssumeRoleWithSAML"] != 1 || idp != 3 {
 		t.Errorf("%d AssumeRoleWithSAML and %d IdP requests for %d processes, want 1 and 3 (one sign-in)", a["AssumeRoleWithSAML"], idp, n)
 	}
+}
+
+// processes runs n awsfed processes (the binary on PATH) at once, process
+// i with args(i), AWSFED_PASSWORD=password and no terminal, and returns
+// their stdout; any failure fails the test.
+func (c *cli) processes(t *testing.T, n int, password string, args func(i int) []string) []string {
+	t.Helper()
+	bin, err := exec.LookPath("awsfed")
+	if err != nil {
+		t.Fatalf("awsfed is not on PATH (testscript.Main puts it there): %v", err)
+	}
+	env := []string{"HOME=" + c.home, "XDG_CONFIG_HOME=" + filepath.Join(c.home, ".config"), "AWSFED_PASSWORD=" + password, "AWSFED_NO_PROMPT=1", "PATH=" + os.Getenv("PATH")}
+	outs := make([]string, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, args(i)...)
+			cmd.Env = env
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			<-start
+			if err := cmd.Run(); err != nil {
+				errs[i] = fmt.Errorf("%v: %s", err, stderr.String())
+			}
+			outs[i] = stdout.String()
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i := range n {
+		if errs[i] != nil {
+			t.Fatalf("process %d %v: %v", i, args(i), errs[i])
+		}
+	}
+	return outs
 }

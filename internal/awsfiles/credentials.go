@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/awsfed/awsfed/internal/inifile"
@@ -37,30 +38,31 @@ var ownedKeys = []string{keyAccessKeyID, keySecretAccessKey, keySessionToken, ke
 // remove those lines rather than leave stale ones. A file that others could
 // read is made 0600 (see Notify).
 func WriteCredentials(ctx context.Context, path, profile string, k Keys, opts ...WriteOption) error {
-	if err := inifile.CheckSection(profile); err != nil {
-		return fmt.Errorf("profile %q: %w", profile, err)
+	return WriteProfiles(ctx, path, map[string]Keys{profile: k}, opts...)
+}
+
+// WriteProfiles is WriteCredentials for several profiles at once: one lock,
+// one atomic replacement of the file, so that keys from one sign-in land
+// together or not at all.
+func WriteProfiles(ctx context.Context, path string, profiles map[string]Keys, opts ...WriteOption) error {
+	names := make([]string, 0, len(profiles))
+	for profile, k := range profiles {
+		if err := inifile.CheckSection(profile); err != nil {
+			return fmt.Errorf("profile %q: %w", profile, err)
+		}
+		if k.AccessKeyID == "" || k.SecretAccessKey == "" {
+			return fmt.Errorf("profile %s: an access key id and a secret access key are both needed", profile)
+		}
+		names = append(names, profile)
 	}
-	if k.AccessKeyID == "" || k.SecretAccessKey == "" {
-		return fmt.Errorf("profile %s: an access key id and a secret access key are both needed", profile)
-	}
+	slices.Sort(names) // new sections are added in a stable order
 	var o writeOptions
 	for _, opt := range opts {
 		opt(&o)
 	}
 	loose, err := update(ctx, path, lockWait, true, func(doc *inifile.Doc) error {
-		setKey(doc, profile, keyAccessKeyID, k.AccessKeyID)
-		setKey(doc, profile, keySecretAccessKey, k.SecretAccessKey)
-		if k.SessionToken != "" {
-			setKey(doc, profile, keySessionToken, k.SessionToken)
-			setKey(doc, profile, keySecurityToken, k.SessionToken)
-		} else {
-			deleteKey(doc, profile, keySessionToken)
-			deleteKey(doc, profile, keySecurityToken)
-		}
-		if !k.Expiration.IsZero() {
-			setKey(doc, profile, keyExpires, k.Expiration.UTC().Format(time.RFC3339))
-		} else {
-			deleteKey(doc, profile, keyExpires)
+		for _, profile := range names {
+			setKeys(doc, profile, profiles[profile])
 		}
 		return nil
 	})
@@ -68,6 +70,23 @@ func WriteCredentials(ctx context.Context, path, profile string, k Keys, opts ..
 		fmt.Fprintf(o.notice, "awsfed: made %s private (mode %04o → 0600): it holds secret keys\n", path, loose)
 	}
 	return err
+}
+
+func setKeys(doc *inifile.Doc, profile string, k Keys) {
+	setKey(doc, profile, keyAccessKeyID, k.AccessKeyID)
+	setKey(doc, profile, keySecretAccessKey, k.SecretAccessKey)
+	if k.SessionToken != "" {
+		setKey(doc, profile, keySessionToken, k.SessionToken)
+		setKey(doc, profile, keySecurityToken, k.SessionToken)
+	} else {
+		deleteKey(doc, profile, keySessionToken)
+		deleteKey(doc, profile, keySecurityToken)
+	}
+	if !k.Expiration.IsZero() {
+		setKey(doc, profile, keyExpires, k.Expiration.UTC().Format(time.RFC3339))
+	} else {
+		deleteKey(doc, profile, keyExpires)
+	}
 }
 
 // A WriteOption changes how WriteCredentials writes.

@@ -41,7 +41,15 @@ type Account struct {
 	// AllowInsecureHTTP lets sts_endpoint be plain http to a host that is
 	// not loopback (allow_insecure_http = true).
 	AllowInsecureHTTP bool
-	Line              int
+	// Source names the account whose keys assume RoleARN (role chaining,
+	// STS AssumeRole); ExternalID and SessionName go with that call.
+	Source, ExternalID, SessionName string
+	// SigninEndpoint is the AWS federation endpoint for the console
+	// (default: the partition's sign-in host).
+	SigninEndpoint string
+	Line           int
+	// Lines are the line numbers of the section's keys, for errors.
+	Lines map[string]int
 }
 
 // File is a parsed configuration file. A missing file is an empty File.
@@ -113,7 +121,7 @@ func errText(err error) string {
 	return err.Error()
 }
 
-var accountKeys = []string{"idp", "role_arn", "profile", "region", "duration", "sts_endpoint", "allow_insecure_http"}
+var accountKeys = []string{"idp", "role_arn", "profile", "region", "duration", "sts_endpoint", "allow_insecure_http", "source", "external_id", "session_name", "signin_endpoint"}
 
 // Parse parses configuration text; path is used in errors.
 func Parse(path string, data []byte) (*File, error) {
@@ -163,9 +171,17 @@ func Parse(path string, data []byte) (*File, error) {
 			}
 			f.IdPs[name] = idp
 		case "account":
-			a := &Account{Name: name, Line: s.Line}
+			a := &Account{Name: name, Line: s.Line, Lines: keys}
 			for _, k := range doc.Keys(s.Name) {
 				switch k.Name {
+				case "source":
+					a.Source = k.Value
+				case "external_id":
+					a.ExternalID = k.Value
+				case "session_name":
+					a.SessionName = k.Value
+				case "signin_endpoint":
+					a.SigninEndpoint = k.Value
 				case "idp":
 					a.IdP = k.Value
 				case "role_arn":
@@ -197,7 +213,11 @@ func Parse(path string, data []byte) (*File, error) {
 			return nil, &Error{Path: path, Line: s.Line, Msg: fmt.Sprintf("unknown section [%s]", s.Name), Hint: "sections are [idp NAME] and [account NAME]"}
 		}
 	}
-	for _, a := range f.Accounts {
+	for _, name := range sortedKeys(f.Accounts) {
+		a := f.Accounts[name]
+		if err := f.checkSource(a); err != nil {
+			return nil, err
+		}
 		if a.IdP != "" {
 			if _, ok := f.IdPs[a.IdP]; !ok {
 				return nil, &Error{Path: path, Line: a.Line, Key: "idp", Msg: fmt.Sprintf("account %q names idp %q, which has no [idp %s] section", a.Name, a.IdP, a.IdP), Hint: "known IdPs: " + listOrNone(sortedKeys(f.IdPs))}

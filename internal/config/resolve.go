@@ -20,6 +20,8 @@ type Overrides struct {
 	STSEndpoint string
 	// AllowInsecureHTTP is --allow-insecure-http.
 	AllowInsecureHTTP bool
+	// SigninEndpoint is --signin-endpoint.
+	SigninEndpoint string
 
 	// DefaultURL derives the IdP URL from the provider's settings when none
 	// is configured (provider.Registry.DefaultURL); nil derives nothing.
@@ -46,6 +48,26 @@ type Login struct {
 	// AllowedHosts are hosts besides the URL's that may receive the
 	// password (allowed_hosts in [idp], separated by commas or spaces).
 	AllowedHosts []string
+	// Source, for a chained account (source = NAME), is the resolved
+	// account whose keys assume RoleARN; the IdP fields above are those of
+	// the first account of the chain, which signs in. ExternalID and
+	// SessionName go with the AssumeRole call.
+	Source                  *Login
+	ExternalID, SessionName string
+	// SigninEndpoint is the federation endpoint for the console ("" = the
+	// partition's).
+	SigninEndpoint string
+}
+
+// Chained reports whether the keys come from role chaining.
+func (l *Login) Chained() bool { return l.Source != nil }
+
+// Root is the first account of a chain: the one that signs in at the IdP.
+func (l *Login) Root() *Login {
+	for l.Source != nil {
+		l = l.Source
+	}
+	return l
 }
 
 // ResolveError says what is missing to log in; the caller maps it to "input needed".
@@ -78,7 +100,11 @@ func (f *File) Resolve(account string, o Overrides, env func(string) string) (*L
 	}
 	l := &Login{Account: account, Settings: map[string]string{}}
 	a, haveAccount := f.Accounts[account]
+	if haveAccount && a.Source != "" {
+		return f.resolveChained(a, o, env)
+	}
 	if haveAccount {
+		l.SigninEndpoint = a.SigninEndpoint
 		l.IdPName, l.RoleARN, l.Profile, l.Region, l.Duration, l.STSEndpoint =
 			a.IdP, a.RoleARN, a.Profile, a.Region, a.Duration, a.STSEndpoint
 	}
@@ -104,27 +130,11 @@ func (f *File) Resolve(account string, o Overrides, env func(string) string) (*L
 		l.Provider, l.URL, l.Username = idp.Provider, idp.URL, idp.Username
 		maps.Copy(l.Settings, idp.Settings)
 	}
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
 	set(&l.Provider, o.Provider)
 	set(&l.URL, o.URL)
 	set(&l.Username, o.Username)
 	set(&l.RoleARN, o.RoleARN)
-	set(&l.Profile, o.Profile)
-	set(&l.Region, o.Region)
-	set(&l.STSEndpoint, o.STSEndpoint)
-	if o.Duration != 0 {
-		l.Duration = o.Duration
-	}
-	if l.STSEndpoint == "" {
-		l.STSEndpoint = env("AWS_ENDPOINT_URL_STS")
-	}
-	if l.Profile == "" {
-		l.Profile = account
-	}
+	l.applyAccountOverrides(o, env)
 	if l.URL == "" && o.DefaultURL != nil {
 		l.URL = o.DefaultURL(l.Provider, l.Settings)
 	}
@@ -178,4 +188,58 @@ func hostOf(rawURL string) string {
 		s = s[:i]
 	}
 	return s
+}
+
+// resolveChained resolves an account with source = NAME: its source first
+// (recursively; Parse has refused cycles and missing sources), then its own
+// role, profile, region and duration. Flags that choose the role, profile,
+// region, duration or endpoints apply to a, not to its sources; those that
+// choose the IdP and user apply to the sign-in at the start of the chain.
+func (f *File) resolveChained(a *Account, o Overrides, env func(string) string) (*Login, error) {
+	so := o
+	so.RoleARN, so.Profile, so.Region, so.Duration, so.STSEndpoint, so.SigninEndpoint = "", "", "", 0, "", ""
+	src, err := f.Resolve(a.Source, so, env)
+	if err != nil {
+		return nil, err
+	}
+	l := *src.Root()
+	l.Account, l.Source = a.Name, src
+	l.RoleARN, l.Profile, l.Region, l.Duration, l.STSEndpoint = a.RoleARN, a.Profile, a.Region, a.Duration, a.STSEndpoint
+	l.ExternalID, l.SessionName, l.SigninEndpoint = a.ExternalID, a.SessionName, a.SigninEndpoint
+	if o.RoleARN != "" && o.RoleARN != a.RoleARN {
+		return nil, &ResolveError{Msg: fmt.Sprintf("--role does not apply to [account %s], which chains from %s", a.Name, a.Source), Hint: "set role_arn in [account " + a.Name + "] of " + f.Path}
+	}
+	l.applyAccountOverrides(o, env)
+	if l.STSEndpoint == "" {
+		// The source's STS answers for the chained role too (one
+		// partition; a test or private endpoint serves both).
+		l.STSEndpoint = src.STSEndpoint
+	}
+	l.InsecureSTS = o.AllowInsecureHTTP || a.AllowInsecureHTTP || src.InsecureSTS
+	return &l, nil
+}
+
+func set(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+// applyAccountOverrides applies the flags that choose the account's own
+// profile, region, duration and endpoints; the profile defaults to the
+// account's name and the STS endpoint to AWS_ENDPOINT_URL_STS.
+func (l *Login) applyAccountOverrides(o Overrides, env func(string) string) {
+	set(&l.Profile, o.Profile)
+	set(&l.Region, o.Region)
+	set(&l.STSEndpoint, o.STSEndpoint)
+	set(&l.SigninEndpoint, o.SigninEndpoint)
+	if o.Duration != 0 {
+		l.Duration = o.Duration
+	}
+	if l.STSEndpoint == "" {
+		l.STSEndpoint = env("AWS_ENDPOINT_URL_STS")
+	}
+	if l.Profile == "" {
+		l.Profile = l.Account
+	}
 }

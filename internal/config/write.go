@@ -44,6 +44,10 @@ func Save(ctx context.Context, path string, idp *IdP, acct *Account) error {
 				doc.Set(sect, "duration", FormatDuration(acct.Duration))
 			}
 			setNonEmpty(doc, sect, "sts_endpoint", acct.STSEndpoint)
+			setNonEmpty(doc, sect, "source", acct.Source)
+			setNonEmpty(doc, sect, "external_id", acct.ExternalID)
+			setNonEmpty(doc, sect, "session_name", acct.SessionName)
+			setNonEmpty(doc, sect, "signin_endpoint", acct.SigninEndpoint)
 		}
 		if err := doc.Err(); err != nil {
 			return err

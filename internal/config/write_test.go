@@ -58,7 +58,7 @@ func TestSaveNewFileRoundTrip(t *testing.T) {
 	if gi == nil || ga == nil {
 		t.Fatalf("sections missing: %+v", f)
 	}
-	gi.Line, ga.Line = 0, 0
+	gi.Line, ga.Line, ga.Lines = 0, 0, nil
 	if !reflect.DeepEqual(gi, idp) {
 		t.Errorf("idp %+v, want %+v", gi, idp)
 	}

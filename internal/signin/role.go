@@ -39,7 +39,7 @@ func roleList(roles []saml.Role) string {
 
 // chooseRole picks the role to assume: the requested one, the only one, or
 // the user's choice on a terminal.
-func chooseRole(ctx context.Context, p prompt.Prompter, roles []saml.Role, want, account string) (saml.Role, error) {
+func chooseRole(ctx context.Context, p prompt.Prompter, roles []saml.Role, want, account string, names func(string) string) (saml.Role, error) {
 	if len(roles) == 0 {
 		return saml.Role{}, errNoRoles
 	}
@@ -55,7 +55,7 @@ func chooseRole(ctx context.Context, p prompt.Prompter, roles []saml.Role, want,
 	}
 	options := make([]string, len(candidates))
 	for i, r := range candidates {
-		options[i] = r.RoleARN
+		options[i] = RoleLabel(r, names)
 	}
 	i, err := p.Select(ctx, "The IdP grants several roles; which one?", options)
 	if errors.Is(err, prompt.ErrNoTerminal) {
@@ -73,4 +73,15 @@ func chooseRole(ctx context.Context, p prompt.Prompter, roles []saml.Role, want,
 		return saml.Role{}, err
 	}
 	return candidates[i], nil
+}
+
+// RoleLabel names a role for people: "alias (123456789012) RoleName" when
+// names knows the account's alias, else the role ARN.
+func RoleLabel(r saml.Role, names func(accountID string) string) string {
+	if names != nil {
+		if alias := names(r.Account()); alias != "" {
+			return fmt.Sprintf("%s (%s) %s", alias, r.Account(), r.Name())
+		}
+	}
+	return r.RoleARN
 }

@@ -51,7 +51,12 @@ type Options struct {
 	// leaves the file alone (the keys are in awsfed's cache).
 	ViaProcess bool
 
+	// Names, when set, names accounts in the role picker
+	// ("alias (123456789012) RoleName"); nil shows role ARNs.
+	Names func(accountID string) string
+
 	Err      io.Writer // human progress; never secrets
+	quiet    bool      // no progress lines (Many: several accounts at once)
 	Debug    *debug.Logger
 	Now      func() time.Time
 	Location *time.Location
@@ -81,7 +86,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	o.defaults()
 	l := o.Login
 	if !o.ViaProcess {
-		if err := refuseLongTermKeys(o.CredentialsFile, l.Profile); err != nil {
+		if err := RefuseLongTermKeys(o.CredentialsFile, l.Profile); err != nil {
 			return nil, err
 		}
 	}
@@ -110,10 +115,38 @@ func (o *Options) defaults() {
 // at STS. It writes nothing; progress goes to o.Err.
 func Acquire(ctx context.Context, o Options) (*Session, error) {
 	o.defaults()
-	l := o.Login
+	line := o.progress()
+	a, err := assert(ctx, o, line)
+	if err != nil {
+		return nil, err
+	}
+	return redeem(ctx, o, a, line)
+}
 
-	// With --debug, lines of their own keep debug output from landing mid-line.
-	line := &progress{w: o.Err, closeEach: o.Debug.Enabled()}
+// Assert signs in at the IdP and returns the assertion, which may serve
+// every account of the IdP for its five minutes.
+func Assert(ctx context.Context, o Options) (*saml.Assertion, error) {
+	o.defaults()
+	return assert(ctx, o, o.progress())
+}
+
+// Redeem chooses o.Login's role among those a grants and assumes it.
+func Redeem(ctx context.Context, o Options, a *saml.Assertion) (*Session, error) {
+	o.defaults()
+	return redeem(ctx, o, a, o.progress())
+}
+
+// progress is the progress line of a sign-in; with --debug, lines of their
+// own keep debug output from landing mid-line.
+func (o *Options) progress() *progress {
+	if o.quiet {
+		return &progress{w: io.Discard}
+	}
+	return &progress{w: o.Err, closeEach: o.Debug.Enabled()}
+}
+
+func assert(ctx context.Context, o Options, line *progress) (*saml.Assertion, error) {
+	l := o.Login
 	line.start(fmt.Sprintf("Getting SAML assertion from %s", displayURL(l.URL)))
 	// Questions asked while a progress line is open start on a line of their own.
 	ask := &lineBreakingPrompter{p: o.Prompt, line: line}
@@ -133,8 +166,13 @@ func Acquire(ctx context.Context, o Options) (*Session, error) {
 	line.done()
 	o.Debug.Printf("assertion: issuer %s, %d role(s), session name %q, session duration %s, valid until %s",
 		a.Issuer, len(a.Roles), a.RoleSessionName, a.SessionDuration, a.NotOnOrAfter.Format(time.RFC3339))
+	return a, nil
+}
 
-	role, err := chooseRole(ctx, ask, a.Roles, l.RoleARN, l.Account)
+func redeem(ctx context.Context, o Options, a *saml.Assertion, line *progress) (*Session, error) {
+	l := o.Login
+	ask := &lineBreakingPrompter{p: o.Prompt, line: line}
+	role, err := chooseRole(ctx, ask, a.Roles, l.RoleARN, l.Account, o.Names)
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +219,7 @@ func Publish(ctx context.Context, o Options, s *Session) (*Result, error) {
 	if o.ViaProcess {
 		return publishViaProcess(ctx, o, s)
 	}
-	if err := refuseLongTermKeys(o.CredentialsFile, l.Profile); err != nil {
+	if err := RefuseLongTermKeys(o.CredentialsFile, l.Profile); err != nil {
 		return nil, err
 	}
 	keys := awsfiles.Keys{
@@ -251,7 +289,9 @@ func (e *LongTermKeysError) Hint() string {
 	return "choose another profile with --profile (or profile = in the account's section), or move those keys yourself"
 }
 
-func refuseLongTermKeys(file, profile string) error {
+// RefuseLongTermKeys fails when profile holds long-term keys, which awsfed
+// never overwrites.
+func RefuseLongTermKeys(file, profile string) error {
 	k, ok, err := awsfiles.ReadCredentials(file, profile)
 	if err != nil {
 		return err

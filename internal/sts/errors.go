@@ -33,6 +33,10 @@ func (e *Error) Error() string {
 func (e *Error) Cause() string {
 	switch e.Code {
 	case "AccessDenied":
+		if e.Op == "AssumeRole" {
+			return "AWS refused the chained role: its trust policy does not let the source role assume it, or wants another external_id; " +
+				"ask the AWS account's administrators to check the role's trust policy"
+		}
 		return "AWS refused the role: its trust policy does not allow sts:AssumeRoleWithSAML from this SAML provider, " +
 			"or you are not meant to have this role; ask the AWS account's administrators to check the role's trust policy"
 	case "IDPRejectedClaim":

@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -15,7 +18,9 @@ import (
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/httpx"
+	"github.com/awsfed/awsfed/internal/lockedfile"
 	"github.com/awsfed/awsfed/internal/provider"
+	"github.com/awsfed/awsfed/internal/saml"
 	"github.com/awsfed/awsfed/internal/signin"
 	"github.com/awsfed/awsfed/internal/sts"
 )
@@ -28,57 +33,81 @@ type Session struct {
 	Cache   *cache.Cache
 	// ConfigPath is awsfed's configuration file (it may not exist).
 	ConfigPath string
+	// Source is the session of the account whose keys a chained account
+	// (Login.Source) assumes its role with.
+	Source *Session
 
-	secrets *secrets
+	secrets  *secrets
+	file     *config.File
+	lf       *LoginFlags
+	cacheDir string
+	progress io.Writer
 }
 
 // Prepare resolves account and the flags into a Session. Progress lines of
 // a sign-in go to progress (io.Discard for credential-process, whose
 // stderr belongs to the AWS tool that runs it).
 func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginFlags, progress io.Writer) (*Session, error) {
+	file, err := loadFile(f, lf)
+	if err != nil {
+		return nil, err
+	}
+	l, err := file.Resolve(account, overrides(f, lf), f.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	return prepare(ctx, f, file, l, lf, progress, nil)
+}
+
+func loadFile(f *factory.Factory, lf *LoginFlags) (*config.File, error) {
 	if err := lf.parseDuration(); err != nil {
 		return nil, err
 	}
-	file, err := config.LoadDefault(f.Getenv)
-	if err != nil {
-		return nil, err
-	}
+	return config.LoadDefault(f.Getenv)
+}
+
+func overrides(f *factory.Factory, lf *LoginFlags) config.Overrides {
 	o := lf.Overrides
 	o.DefaultURL = f.Providers.DefaultURL
-	l, err := file.Resolve(account, o, f.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	prov, err := f.Providers.New(l.Provider)
-	if err != nil {
-		return nil, err
-	}
-	f.Providers.FromEnv(l.Provider, l.Settings, f.Getenv)
-	credPath, err := awsfiles.CredentialsPath(f.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	cacheDir, err := cache.Dir(f.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	sec, err := newSecrets(ctx, f, l, lf)
-	if err != nil {
-		return nil, err
-	}
-	if _, ok := file.IdPs[l.IdPName]; ok && lf.StorePassword && !isTrue(l.Settings["store_password"]) {
-		sec.remember = func(ctx context.Context) error {
-			idp := &config.IdP{Name: l.IdPName, Settings: map[string]string{"store_password": "true"}}
-			if err := config.Save(ctx, file.Path, idp, nil); err != nil {
-				return err
+	return o
+}
+
+// prepare builds the session of l. With shared, the IdP side (provider,
+// password and keyring, IdP client) is shared's: one sign-in serves both.
+func prepare(ctx context.Context, f *factory.Factory, file *config.File, l *config.Login, lf *LoginFlags, progress io.Writer, shared *Session) (*Session, error) {
+	debug := f.Debug()
+	s := &Session{F: f, Login: l, ConfigPath: file.Path, file: file, lf: lf, progress: progress}
+	var prov provider.Provider
+	var idpHTTP *http.Client
+	if shared != nil {
+		s.secrets, s.cacheDir, prov, idpHTTP = shared.secrets, shared.cacheDir, shared.Options.Provider, shared.Options.Input.HTTP
+	} else {
+		var err error
+		if prov, err = f.Providers.New(l.Provider); err != nil {
+			return nil, err
+		}
+		f.Providers.FromEnv(l.Provider, l.Settings, f.Getenv)
+		if s.cacheDir, err = cache.Dir(f.Getenv); err != nil {
+			return nil, err
+		}
+		if s.secrets, err = newSecrets(ctx, f, l, lf); err != nil {
+			return nil, err
+		}
+		if _, ok := file.IdPs[l.IdPName]; ok && lf.StorePassword && !isTrue(l.Settings["store_password"]) {
+			s.secrets.remember = func(ctx context.Context) error {
+				idp := &config.IdP{Name: l.IdPName, Settings: map[string]string{"store_password": "true"}}
+				if err := config.Save(ctx, file.Path, idp, nil); err != nil {
+					return err
+				}
+				fmt.Fprintf(f.IO.ErrOut, "Set store_password = true in [idp %s] of %s: credential-process and exec will use the stored password too.\n", l.IdPName, file.Path)
+				return nil
 			}
-			fmt.Fprintf(f.IO.ErrOut, "Set store_password = true in [idp %s] of %s: credential-process and exec will use the stored password too.\n", l.IdPName, file.Path)
-			return nil
+		}
+		if idpHTTP, err = IdPClient(l, IdPSection(l, file), true, lf.Timeout, debug); err != nil {
+			return nil, err
 		}
 	}
-
-	debug := f.Debug()
-	idpHTTP, err := IdPClient(l, IdPSection(l, file), true, lf.Timeout, debug)
+	credPath, err := awsfiles.CredentialsPath(f.Getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -86,25 +115,31 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{
-		F: f, Login: l, ConfigPath: file.Path, secrets: sec,
-		Cache: &cache.Cache{Dir: cacheDir, Now: f.Now, Who: who(l), Binding: binding(f.Providers, l), Requested: l.Duration},
+	requested := l.Duration
+	if l.Chained() {
+		requested = signin.ChainedDuration(l)
 	}
+	s.Cache = &cache.Cache{Dir: s.cacheDir, Now: f.Now, Who: who(l), Binding: binding(f.Providers, l), Requested: requested}
 	s.Options = signin.Options{
 		Login:    l,
 		Provider: prov,
 		Input: &provider.Input{
 			IdP: l.IdPName, URL: l.URL, Username: l.Username, Settings: l.Settings,
-			MFACode: sec.mfaCode, MFATimeout: lf.MFATimeout, CacheDir: cacheDir, BrowserTimeout: lf.BrowserTimeout,
+			MFACode: s.secrets.mfaCode, MFATimeout: lf.MFATimeout, CacheDir: s.cacheDir, BrowserTimeout: lf.BrowserTimeout,
 			HTTP: idpHTTP, Debug: debug,
 		},
-		Password:        sec.password,
+		Password:        s.secrets.password,
 		STS:             &sts.Client{HTTP: stsHTTP, Endpoint: l.STSEndpoint, Region: l.Region},
 		Prompt:          f.Prompt,
 		CredentialsFile: credPath,
 		Err:             progress,
 		Debug:           debug,
 		Now:             f.Now,
+	}
+	if l.Source != nil {
+		if s.Source, err = prepare(ctx, f, file, l.Source, lf, progress, s); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -118,9 +153,11 @@ func (s *Session) Unattended() {
 
 // SetUsername changes the IdP username (login asks for it at a terminal).
 func (s *Session) SetUsername(u string) {
-	s.Login.Username = u
-	s.Options.Input.Username = u
-	s.Cache.Who = who(s.Login)
+	for ; s != nil; s = s.Source {
+		s.Login.Username = u
+		s.Options.Input.Username = u
+		s.Cache.Who = who(s.Login)
+	}
 }
 
 // CheckUsername fails when no username is known.
@@ -138,8 +175,22 @@ func (s *Session) PasswordAsked() bool {
 }
 
 // Acquire signs in and returns the keys as a cache entry; it stores or
-// forgets the password in the keyring as the outcome says.
+// forgets the password in the keyring as the outcome says. A chained
+// account gets its source's keys (cached, or from a sign-in) and assumes
+// its role with them.
 func (s *Session) Acquire(ctx context.Context) (*cache.Entry, error) {
+	if s.Source != nil {
+		// A minute is enough: the source's keys sign one call.
+		src, _, err := s.Source.Keys(ctx, time.Minute)
+		if err != nil {
+			return nil, fmt.Errorf("source account %s: %w", s.Source.Login.Account, err)
+		}
+		ss, err := signin.Chain(ctx, s.Options, SessionOf(src))
+		if err != nil {
+			return nil, err
+		}
+		return s.Entry(ss), nil
+	}
 	ss, err := signin.Acquire(ctx, s.Options)
 	// A one-time code is good for one sign-in; a later refresh asks anew.
 	s.Options.Input.MFACode = ""
@@ -151,13 +202,143 @@ func (s *Session) Acquire(ctx context.Context) (*cache.Entry, error) {
 
 // Keys returns the account's keys from the cache when they have more than
 // window left, else signs in (once, however many processes ask at once).
+//
+// A sign-in serves the whole [idp]: the sibling accounts whose keys are
+// stale are refreshed from the same assertion, so that a morning of AWS
+// tools over several accounts costs one sign-in. Sign-ins at one IdP (user
+// and URL) take one lock, which processes for sibling accounts wait on and
+// then find their keys in the cache.
 func (s *Session) Keys(ctx context.Context, window time.Duration) (*cache.Entry, bool, error) {
-	e, cached, err := s.Cache.Fetch(ctx, s.Login.Account, s.Login.RoleARN, window, s.Acquire)
+	if s.Source != nil {
+		// The account lock only: the source's Keys takes the IdP's.
+		return s.fetch(ctx, window, s.Acquire)
+	}
+	if e, ok := s.Cache.Fresh(s.Login.Account, s.Login.RoleARN, window); ok {
+		return e, true, nil
+	}
+	unlock, err := s.lockIdP(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer unlock()
+	return s.fetch(ctx, window, func(ctx context.Context) (*cache.Entry, error) { return s.acquireWithSiblings(ctx, window) })
+}
+
+func (s *Session) fetch(ctx context.Context, window time.Duration, refresh func(context.Context) (*cache.Entry, error)) (*cache.Entry, bool, error) {
+	e, cached, err := s.Cache.Fetch(ctx, s.Login.Account, s.Login.RoleARN, window, refresh)
 	if errors.Is(err, cache.ErrNotSaved) && e != nil {
 		s.Options.Debug.Printf("keys not cached: %v", err)
 		err = nil
 	}
 	return e, cached, err
+}
+
+// lockIdP takes the lock of sign-ins at this IdP and user, in the cache
+// directory ("%" never starts an account's lock file, see cache).
+func (s *Session) lockIdP(ctx context.Context) (func(), error) {
+	if err := os.MkdirAll(s.cacheDir, 0o700); err != nil {
+		return nil, fmt.Errorf("cache: %w", err)
+	}
+	sum := sha256.Sum256([]byte(s.Cache.Who + "\n" + s.Login.IdPName))
+	lock, err := lockedfile.Acquire(ctx, filepath.Join(s.cacheDir, "%idp-"+hex.EncodeToString(sum[:12])+".lock"), cache.DefaultLockWait)
+	if err != nil {
+		return nil, fmt.Errorf("cache: sign-in at %s: %w", s.Login.IdPName, err)
+	}
+	return lock.Release, nil
+}
+
+// acquireWithSiblings signs in for s and, from the same assertion, for the
+// sibling accounts whose keys have window or less left; their keys go to
+// the cache, s's are returned for Fetch to store.
+func (s *Session) acquireWithSiblings(ctx context.Context, window time.Duration) (*cache.Entry, error) {
+	sibs := s.staleSiblings(ctx, window)
+	if len(sibs) == 0 {
+		return s.Acquire(ctx)
+	}
+	self := &signin.Account{Options: s.Options}
+	accounts := []*signin.Account{self}
+	for _, sib := range sibs {
+		accounts = append(accounts, sib.Account(window))
+	}
+	outs := signin.Many(ctx, accounts, s.Assert)
+	s.Options.Input.MFACode = ""
+	if outs[0].Err != nil {
+		return nil, outs[0].Err
+	}
+	return s.Entry(outs[0].Session), nil
+}
+
+// Assert signs in at the IdP (the password kept or forgotten as the IdP's
+// answer says) and returns the assertion.
+func (s *Session) Assert(ctx context.Context) (*saml.Assertion, error) {
+	a, err := signin.Assert(ctx, s.Options)
+	if err = s.secrets.finish(ctx, err); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Account is s for signin.Many: cached keys with more than window left
+// count as fresh, new ones go to the cache; a chained account brings its
+// source.
+func (s *Session) Account(window time.Duration) *signin.Account {
+	a := &signin.Account{
+		Options: s.Options,
+		Fresh: func() (*signin.Session, bool) {
+			if window < 0 {
+				return nil, false
+			}
+			e, ok := s.Cache.Fresh(s.Login.Account, s.Login.RoleARN, window)
+			if !ok {
+				return nil, false
+			}
+			return SessionOf(e), true
+		},
+		Keep: func(ss *signin.Session) error { return s.Cache.Put(s.Entry(ss)) },
+	}
+	if s.Source != nil {
+		a.Source = s.Source.Account(window)
+	}
+	return a
+}
+
+// staleSiblings are the sessions of the other accounts of s's [idp] that
+// sign in as the same user at the same URL and whose keys have window or
+// less left. A sibling that cannot be resolved is left out: it is refreshed
+// when it is asked for, and says then what is wrong.
+func (s *Session) staleSiblings(ctx context.Context, window time.Duration) []*Session {
+	if s.file == nil {
+		return nil
+	}
+	var out []*Session
+	for _, name := range s.file.Siblings(s.Login.IdPName) {
+		if name == s.Login.Account {
+			continue
+		}
+		o := overrides(s.F, s.lf)
+		o.RoleARN, o.Profile, o.Region, o.STSEndpoint, o.SigninEndpoint = "", "", "", "", ""
+		l, err := s.file.Resolve(name, o, s.F.Getenv)
+		if err != nil || l.URL != s.Login.URL || l.Username != s.Login.Username {
+			continue
+		}
+		sib, err := prepare(ctx, s.F, s.file, l, s.lf, io.Discard, s)
+		if err != nil {
+			s.Options.Debug.Printf("sibling %s: %v", name, err)
+			continue
+		}
+		if _, ok := sib.Cache.Fresh(name, l.RoleARN, window); ok {
+			continue
+		}
+		out = append(out, sib)
+	}
+	return out
+}
+
+// SessionOf turns a cache entry back into a sign-in's keys.
+func SessionOf(e *cache.Entry) *signin.Session {
+	return &signin.Session{RoleARN: e.RoleARN, Credentials: sts.Credentials{
+		AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, SessionToken: e.SessionToken, Expiration: e.Expiration,
+	}}
 }
 
 // Entry turns a sign-in's keys into a cache entry for this account.
@@ -182,6 +363,10 @@ func who(l *config.Login) string { return l.Username + "@" + httpx.RedactString(
 func binding(r provider.Registry, l *config.Login) string {
 	parts := append([]string{"idp=" + l.IdPName, "provider=" + l.Provider, "url=" + l.URL, "sts=" + l.STSEndpoint},
 		r.Identity(l.Provider, l.Settings)...)
+	// A chained role's keys also depend on whom they were assumed from.
+	for c := l; c.Source != nil; c = c.Source {
+		parts = append(parts, "via="+c.Source.Account+" "+c.Source.RoleARN+" "+c.Source.STSEndpoint, "external_id="+c.ExternalID, "session="+signin.SessionName(c))
+	}
 	sum := sha256.Sum256([]byte(strings.Join(parts, "\n")))
 	return hex.EncodeToString(sum[:16])
 }
@@ -241,6 +426,50 @@ func noTerminal() error {
 		What: "no password given and no terminal to ask on",
 		Hint: "pass --password-stdin (printf '%s' \"$PW\" | awsfed login ... --password-stdin), set AWSFED_PASSWORD, or store it with --store-password",
 	}
+}
+
+// PrepareMany prepares the sessions of several accounts that one sign-in
+// serves: the accounts must sign in at the same IdP as the same user (a
+// chained account through the first account of its chain). They share the
+// password, the provider and its client.
+func PrepareMany(ctx context.Context, f *factory.Factory, accounts []string, lf *LoginFlags, progress io.Writer) ([]*Session, error) {
+	if lf.Overrides.RoleARN != "" || lf.Overrides.Profile != "" {
+		return nil, &provider.InputNeededError{What: "--role and --profile name one account's role and profile, and several accounts were named",
+			Hint: "set role_arn (and profile) in each [account] section, or log in to one account at a time"}
+	}
+	file, err := loadFile(f, lf)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Session
+	seen := map[string]bool{}
+	for _, name := range accounts {
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		l, err := file.Resolve(name, overrides(f, lf), f.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		var shared *Session
+		if len(out) > 0 {
+			first := out[0].Login
+			if l.IdPName != first.IdPName || l.URL != first.URL || l.Username != first.Username {
+				return nil, &provider.InputNeededError{
+					What: fmt.Sprintf("accounts %s and %s sign in at different IdPs (%s, %s): one sign-in cannot serve both", first.Account, name, first.IdPName, l.IdPName),
+					Hint: "log in to the accounts of each IdP separately (awsfed login --all --idp NAME)",
+				}
+			}
+			shared = out[0]
+		}
+		s, err := prepare(ctx, f, file, l, lf, progress, shared)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // AccountKeys prepares account's session and returns its keys: cached ones

@@ -19,14 +19,17 @@ import (
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/signin"
-	"github.com/awsfed/awsfed/internal/sts"
 )
 
 // Options are the flags and arguments of one `awsfed login`.
 type Options struct {
 	F *factory.Factory
 
-	Account       string
+	Account string
+	// Accounts are all the accounts named; with more than one (or --all),
+	// one sign-in serves them all.
+	Accounts      []string
+	All           bool
 	Login         cmdutil.LoginFlags
 	JSON          bool
 	NoVerify      bool
@@ -39,7 +42,7 @@ type Options struct {
 func NewCmd(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
 	opts := &Options{F: f}
 	cmd := &cobra.Command{
-		Use:   "login [ACCOUNT]",
+		Use:   "login [ACCOUNT...]",
 		Short: "Sign in through the IdP and write temporary AWS keys into a profile",
 		Long: `Sign in through your company's SAML IdP, assume an AWS role with the assertion,
 and write the temporary keys into a profile of the AWS credentials file.
@@ -47,15 +50,30 @@ and write the temporary keys into a profile of the AWS credentials file.
 ACCOUNT names an [account NAME] section of the configuration file; with flags
 alone (--provider, --url, ...) it names the profile to write.
 
+Several accounts (awsfed login dev prod audit), or --all accounts of the
+configuration (of one IdP with --idp), are served by one sign-in: their roles
+are assumed at once from the same assertion and every profile is written in
+one update of the credentials file. Each account gets one result line; a role
+that fails does not stop the others, and the exit code is the worst one.
+
+An account with source = ACCOUNT assumes its role_arn with that account's
+keys (role chaining, at most 1h).
+
 Keys from an earlier sign-in for the same account and role that still have
 more than --refresh-window left are written again without asking the IdP;
 --force signs in all the same.`,
 		Example: `  awsfed login dev
+  awsfed login dev prod audit
+  awsfed login --all --idp corp
   printf '%s' "$PW" | awsfed login dev --url https://idp.example.com/sso/aws --username alice --password-stdin --role Dev`,
-		Args: cobra.MaximumNArgs(1),
+		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Accounts = args
 			if len(args) == 1 {
 				opts.Account = args[0]
+			}
+			if opts.All && len(args) > 0 {
+				return fmt.Errorf("accepts no ACCOUNT with --all, got %d arg(s)", len(args))
 			}
 			opts.usernameSet = cmd.Flags().Changed("username")
 			if runF != nil {
@@ -66,7 +84,8 @@ more than --refresh-window left are written again without asking the IdP;
 	}
 	fl := cmd.Flags()
 	opts.Login.Register(fl)
-	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout")
+	fl.BoolVar(&opts.JSON, "json", false, "print a JSON summary on stdout (one object per account with several)")
+	fl.BoolVar(&opts.All, "all", false, "log in to every configured account (of the IdP --idp names) with one sign-in")
 	fl.BoolVar(&opts.NoVerify, "no-verify", false, "do not test the new keys with sts get-caller-identity")
 	fl.BoolVar(&opts.Force, "force", false, "sign in at the IdP even when cached keys are still good")
 	fl.DurationVar(&opts.RefreshWindow, "refresh-window", cmdutil.DefaultRefreshWindow, "reuse cached keys only when they have more than this left")
@@ -75,21 +94,15 @@ more than --refresh-window left are written again without asking the IdP;
 
 // Run performs the login.
 func Run(ctx context.Context, opts *Options) error {
+	if opts.All || len(opts.Accounts) > 1 {
+		return runMany(ctx, opts)
+	}
 	f := opts.F
 	s, err := cmdutil.Prepare(ctx, f, opts.Account, &opts.Login, f.IO.ErrOut)
 	if err != nil {
 		return err
 	}
-	if !opts.usernameSet && s.PasswordAsked() {
-		u, err := f.Prompt.Input(ctx, "Username", s.Login.Username)
-		switch {
-		case err == nil:
-			s.SetUsername(u)
-		case !errors.Is(err, prompt.ErrNoTerminal):
-			return err
-		}
-	}
-	if err := s.CheckUsername(); err != nil {
+	if err := askUsername(ctx, opts, s); err != nil {
 		return err
 	}
 
@@ -98,12 +111,12 @@ func Run(ctx context.Context, opts *Options) error {
 		return err
 	}
 	var res *signin.Result
-	if e, ok := reusable(s, opts); ok {
+	if s.Source != nil {
+		res, err = chained(ctx, opts, s)
+	} else if e, ok := reusable(s, opts); ok {
 		fmt.Fprintf(f.IO.ErrOut, "Keys for %s from an earlier sign-in are good for %s more; not asking the IdP (--force to sign in again).\n",
 			e.RoleARN, config.FormatDuration(e.Remaining(f.Now()).Truncate(time.Minute)))
-		cached := &signin.Session{RoleARN: e.RoleARN, Credentials: sts.Credentials{
-			AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey, SessionToken: e.SessionToken, Expiration: e.Expiration,
-		}}
+		cached := cmdutil.SessionOf(e)
 		// signin's own test would call these keys new: login tests them itself.
 		o := s.Options
 		o.Cached = true
@@ -129,6 +142,44 @@ func Run(ctx context.Context, opts *Options) error {
 		}
 	}
 	return err
+}
+
+// askUsername asks for the IdP username when the password is asked too
+// (a terminal sign-in), offering the configured one.
+func askUsername(ctx context.Context, opts *Options, s *cmdutil.Session, more ...*cmdutil.Session) error {
+	if !opts.usernameSet && s.PasswordAsked() {
+		u, err := opts.F.Prompt.Input(ctx, "Username", s.Login.Username)
+		switch {
+		case err == nil:
+			for _, x := range append([]*cmdutil.Session{s}, more...) {
+				x.SetUsername(u)
+			}
+		case !errors.Is(err, prompt.ErrNoTerminal):
+			return err
+		}
+	}
+	return s.CheckUsername()
+}
+
+// chained logs in to an account whose role is assumed with another
+// account's keys: those come from the cache or a sign-in, as in
+// credential-process.
+func chained(ctx context.Context, opts *Options, s *cmdutil.Session) (*signin.Result, error) {
+	window := opts.RefreshWindow
+	if opts.Force {
+		window = 13 * time.Hour // longer than any keys live: always assume anew
+	}
+	e, cached, err := s.Keys(ctx, window)
+	if err != nil {
+		return nil, err
+	}
+	o := s.Options
+	o.Cached = cached
+	if cached {
+		fmt.Fprintf(opts.F.IO.ErrOut, "Keys for %s from an earlier sign-in are good for %s more (--force to assume the role again).\n",
+			e.RoleARN, config.FormatDuration(e.Remaining(opts.F.Now()).Truncate(time.Minute)))
+	}
+	return signin.Publish(ctx, o, cmdutil.SessionOf(e))
 }
 
 // reusable returns cached keys for the same account and role when they
