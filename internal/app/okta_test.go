@@ -36,6 +36,7 @@ var (
 	okCall       = oktatest.Factor{Type: "call", Code: "318604"}
 	okEmail      = oktatest.Factor{Type: "email", Code: "664201"}
 	okWebAuthn   = oktatest.Factor{Type: "webauthn", Provider: "FIDO", Name: "YubiKey 5"}
+	okQuestion   = oktatest.Factor{Type: "question", Code: "Pelé  Edson"}
 )
 
 // oktaEnv is the fake org, the sandbox and a CLI configured for both; the
@@ -161,6 +162,9 @@ func TestOktaCodeFactors(t *testing.T) {
 			[]string{"SMS code"}, oktatest.Counts{Authn: 1, Verify: 2, Sent: 1, Embed: 1}},
 		{"mfa = google", []oktatest.Factor{okSMS, okGoogle}, "google", oktaPassword + "\n", nil, "", []string{okGoogle.Code},
 			[]string{"Google Authenticator code"}, oktatest.Counts{Authn: 1, Verify: 1, Embed: 1}},
+		{"security question, answered as typed", []oktatest.Factor{okQuestion}, "", oktaPassword + "\n", nil, "123456", []string{"wrong", okQuestion.Code},
+			[]string{"Okta security question: Who's your favorite sports player?", "Wrong answer; security question (try 2 of 3)"},
+			oktatest.Counts{Authn: 1, Verify: 2, Embed: 1}},
 		{"push with a code up front sends no push", []oktatest.Factor{okPush, okVerifyCode}, "", oktaPassword + "\n", nil, okVerifyCode.Code, nil, nil,
 			oktatest.Counts{Authn: 1, Verify: 1, Embed: 1}},
 	}

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/awsfed/awsfed/internal/httpx"
@@ -24,8 +26,32 @@ const (
 // stateTokenRE finds the state token of a step-up page, in the shapes Okta
 // writes it into its sign-in page's script.
 var stateTokenRE = sync.OnceValue(func() *regexp.Regexp {
-	return regexp.MustCompile(`(?:var\s+stateToken\s*=\s*'|"stateToken"\s*:\s*")([A-Za-z0-9_\-.~]{10,})`)
+	return regexp.MustCompile(`(?:var\s+stateToken\s*=\s*'|"stateToken"\s*:\s*")((?:[A-Za-z0-9_\-.~]|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}){10,})`)
 })
+
+// unescapeJS decodes the \xHH and \uHHHH escapes Okta writes into the
+// state token in its pages ('-' as \x2D).
+func unescapeJS(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		n := 0
+		switch {
+		case strings.HasPrefix(s[i:], `\x`) && i+4 <= len(s):
+			n = 4
+		case strings.HasPrefix(s[i:], `\u`) && i+6 <= len(s):
+			n = 6
+		}
+		if n > 0 {
+			if v, err := strconv.ParseUint(s[i+2:i+n], 16, 32); err == nil {
+				b.WriteRune(rune(v))
+				i += n - 1
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
 
 // appPage is the app's answer: the SAMLResponse, or the state token of a
 // step-up page.
@@ -66,7 +92,7 @@ func (f *flow) getApp(ctx context.Context, client *http.Client, rawURL, what str
 		return p, nil
 	}
 	if m := stateTokenRE().FindSubmatch(body); m != nil {
-		p.stepUp = string(m[1])
+		p.stepUp = unescapeJS(string(m[1]))
 		f.secrets = append(f.secrets, p.stepUp)
 	}
 	return p, nil

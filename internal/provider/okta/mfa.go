@@ -16,10 +16,11 @@ import (
 type factorKind int
 
 const (
-	kindCode    factorKind = iota // a code from an app or token: TOTP, YubiKey OTP, RSA SecurID
-	kindSend                      // Okta sends the code when asked: SMS, voice call, email
-	kindPush                      // Okta Verify push
-	kindBrowser                   // only a browser can pass it: WebAuthn, Duo, FastPass, another IdP
+	kindCode     factorKind = iota // a code from an app or token: TOTP, YubiKey OTP, RSA SecurID
+	kindSend                       // Okta sends the code when asked: SMS, voice call, email
+	kindQuestion                   // a security question the user answers
+	kindPush                       // Okta Verify push
+	kindBrowser                    // only a browser can pass it: WebAuthn, Duo, FastPass, another IdP
 )
 
 func (fc factor) kind() factorKind {
@@ -30,6 +31,8 @@ func (fc factor) kind() factorKind {
 		return kindSend
 	case "token:software:totp", "token:hardware", "token", "token:hotp":
 		return kindCode
+	case "question":
+		return kindQuestion
 	}
 	return kindBrowser
 }
@@ -67,6 +70,8 @@ func (fc factor) name() string {
 		return "voice call code"
 	case "email":
 		return "email code"
+	case "question":
+		return "security question"
 	case "webauthn", "u2f":
 		return "security key or biometric (WebAuthn)"
 	case "web":
@@ -238,6 +243,7 @@ func (f *flow) needsBrowser(fs []factor) error {
 type verifyRequest struct {
 	StateToken string `json:"stateToken"`
 	PassCode   string `json:"passCode,omitempty"`
+	Answer     string `json:"answer,omitempty"` // a security question's
 }
 
 // sendThenCode has Okta send the code (SMS, call, email), then asks for it.
@@ -277,7 +283,11 @@ func (f *flow) verifyCodes(ctx context.Context, state string, fc factor, verify 
 			f.codeTrouble = "No code typed"
 		} else {
 			f.secrets = append(f.secrets, code)
-			a, err := f.postJSON(ctx, verify, verifyRequest{StateToken: state, PassCode: code})
+			req := verifyRequest{StateToken: state, PassCode: code}
+			if fc.kind() == kindQuestion {
+				req = verifyRequest{StateToken: state, Answer: code}
+			}
+			a, err := f.postJSON(ctx, verify, req)
 			if err != nil {
 				return "", err
 			}
@@ -300,6 +310,9 @@ func (f *flow) verifyCodes(ctx context.Context, state string, fc factor, verify 
 				return "", err
 			}
 			f.codeTrouble = "Wrong code"
+			if fc.kind() == kindQuestion {
+				f.codeTrouble = "Wrong answer"
+			}
 			f.log.Printf("okta: Okta refused the %s (try %d of %d)", fc.name(), f.codeTries, maxCodeTries)
 		}
 		if f.codeTries >= maxCodeTries {
@@ -316,12 +329,15 @@ func (f *flow) nextCode(ctx context.Context, fc factor, typed string) (string, e
 	if typed != "" {
 		return provider.CleanCode(typed), nil
 	}
-	if f.in.MFACode != "" && !f.mfaCodeUsed && fc.kind() != kindSend {
+	if f.in.MFACode != "" && !f.mfaCodeUsed && fc.kind() == kindCode {
 		f.mfaCodeUsed, f.codeFromFlag = true, true
 		f.log.Printf("okta: using the code given up front for the %s", fc.name())
 		return provider.CleanCode(f.in.MFACode), nil
 	}
 	label := fc.name()
+	if q, ok := fc.Profile["questionText"].(string); ok && fc.kind() == kindQuestion {
+		label = "Okta security question: " + f.oneLine(q)
+	}
 	if f.codeTrouble != "" {
 		label = fmt.Sprintf("%s; %s (try %d of %d)", f.codeTrouble, fc.name(), f.codeTries+1, maxCodeTries)
 	}
@@ -338,6 +354,9 @@ func (f *flow) nextCode(ctx context.Context, fc factor, typed string) (string, e
 	}
 	if err != nil {
 		return "", fmt.Errorf("asking for the %s: %w", fc.name(), err)
+	}
+	if fc.kind() == kindQuestion {
+		return code, nil // an answer is judged as typed, spaces included
 	}
 	return provider.CleanCode(code), nil
 }

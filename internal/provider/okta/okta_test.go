@@ -229,13 +229,14 @@ func TestFactorsUnderEitherName(t *testing.T) {
 func TestStepUpStateToken(t *testing.T) {
 	for page, want := range map[string]string{
 		`<script>var stateToken = '00Abc-def_ghijKLM';</script>`:       "00Abc-def_ghijKLM",
+		`<script>var stateToken = '00Abc\x2Ddef_ghijKLM';</script>`:    "00Abc-def_ghijKLM",
 		`<script>var config = {"stateToken":"02.id.abcdefghijk"};`:     "02.id.abcdefghijk",
 		`<script>var stateToken = '';</script><p>Sign in</p>`:          "",
 		`<input type="hidden" name="SAMLResponse" value="x"/><script>`: "",
 	} {
 		got := ""
 		if m := stateTokenRE().FindStringSubmatch(page); m != nil {
-			got = m[1]
+			got = unescapeJS(m[1])
 		}
 		if got != want {
 			t.Errorf("%s: %q, want %q", page, got, want)

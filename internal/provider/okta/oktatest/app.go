@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"strings"
 )
 
 // Session cookies: classic orgs keep the session in sid, Identity Engine
@@ -37,7 +38,7 @@ func (s *Server) embed(w http.ResponseWriter, r *http.Request) {
 			return
 		case u.StepUp && !t.mfaDone && len(u.Factors) > 0:
 			st, _ := s.newState(t.user)
-			s.page(w, http.StatusOK, "Acme - Extra Verification", `<div id="okta-sign-in"></div><script>var stateToken = '`+st+`';</script>`)
+			s.page(w, http.StatusOK, "Acme - Extra Verification", `<div id="okta-sign-in"></div><script>var stateToken = '`+strings.ReplaceAll(st, "-", `\x2D`)+`';</script>`)
 			return
 		}
 		s.startSession(w, t.user, cookieClassic)

@@ -81,7 +81,7 @@ func (s *Server) authn(w http.ResponseWriter, r *http.Request) {
 // newState opens a transaction for user.
 func (s *Server) newState(user string) (string, *state) {
 	s.issued++
-	st := "00" + s.random(16)
+	st := "00" + s.random(8) + "-" + s.random(8)
 	t := &state{user: user, issued: s.opts.Now(), expired: s.issued <= s.opts.ExpireStates,
 		pushedAt: map[string]time.Time{}, lastPoll: map[string]time.Time{}, polls: map[string]int{},
 		sent: map[string]bool{}, resolution: map[string]string{}}
@@ -188,6 +188,13 @@ func (s *Server) verify(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		s.checkCode(w, t, f, code)
+	case "question":
+		answer := str(body, "answer")
+		if tail != "verify" || answer == "" || code != "" {
+			s.violate(w, "%s: a security question verified without answer (or with a passCode)", r.URL.Path)
+			return
+		}
+		s.checkCode(w, t, f, answer)
 	case "token:software:totp", "token:hardware", "token", "token:hotp":
 		if tail != "verify" || code == "" {
 			s.violate(w, "%s: a %s factor verified without passCode", r.URL.Path, f.Type)
@@ -304,6 +311,8 @@ func (s *Server) factorJSON(idx int, f Factor) map[string]any {
 		profile = map[string]any{"credentialId": "user"}
 	case "webauthn":
 		profile = map[string]any{"authenticatorName": f.Name}
+	case "question":
+		profile = map[string]any{"question": "favorite_sports_player", "questionText": "Who's your favorite sports player?"}
 	}
 	if f.Name != "" {
 		profile["name"] = f.Name

@@ -27,10 +27,10 @@ import (
 // Factor is one enrolled MFA factor of a user.
 type Factor struct {
 	ID       string // "" = derived from the type
-	Type     string // factorType: push, token:software:totp, token:hardware, token, sms, call, email, webauthn, web, signed_nonce
+	Type     string // factorType: push, token:software:totp, token:hardware, token, sms, call, email, question, webauthn, web, signed_nonce
 	Provider string // OKTA, GOOGLE, YUBICO, RSA, DUO, FIDO; "" = OKTA
 	Name     string // the device's name (profile.name), if any
-	Code     string // the code it takes: from the app or token, or the one sent by SMS, call or email
+	Code     string // the code it takes: from the app or token, the one sent by SMS, call or email, or a question's answer
 
 	// Push behaviour. The push is approved at the first poll ApproveAfter
 	// (on Options.Now) after it was sent, or at poll ApproveAtPoll; with
