@@ -384,8 +384,9 @@ func TestOktaSessionReuse(t *testing.T) {
 	code, _, stderr := e.login(oktaPassword+"\n", &prompt.Stub{Answers: []string{okGoogle.Code}}, "--password-stdin")
 	e.signedIn(code, stderr)
 
+	// At a terminal, with the username configured: not even it is asked.
 	stub := &prompt.Stub{}
-	code, _, stderr = e.login("", stub, "--username", oktaUser)
+	code, _, stderr = e.login("", stub)
 	e.signedIn(code, stderr)
 	e.calls(oktatest.Counts{Embed: 1})
 	if len(stub.Asked) != 0 {

@@ -147,7 +147,7 @@ func Run(ctx context.Context, opts *Options) error {
 // askUsername asks for the IdP username when the password is asked too
 // (a terminal sign-in), offering the configured one.
 func askUsername(ctx context.Context, opts *Options, s *cmdutil.Session, more ...*cmdutil.Session) error {
-	if !opts.usernameSet && s.PasswordAsked() {
+	if !opts.usernameSet && s.PasswordAsked() && !keptSession(s) {
 		u, err := opts.F.Prompt.Input(ctx, "Username", s.Login.Username)
 		switch {
 		case err == nil:
@@ -159,6 +159,18 @@ func askUsername(ctx context.Context, opts *Options, s *cmdutil.Session, more ..
 		}
 	}
 	return s.CheckUsername()
+}
+
+// sessionKeeper is a provider that keeps the IdP's session between
+// sign-ins (okta): while it holds one for the configured user, a sign-in
+// asks nothing, so the username is not asked either.
+type sessionKeeper interface {
+	HasSession(cacheDir, url, username string) bool
+}
+
+func keptSession(s *cmdutil.Session) bool {
+	k, ok := s.Options.Provider.(sessionKeeper)
+	return ok && s.Login.Username != "" && k.HasSession(s.Options.Input.CacheDir, s.Login.URL, s.Login.Username)
 }
 
 // chained logs in to an account whose role is assumed with another

@@ -68,6 +68,16 @@ func (p *Provider) ForgetSession(ctx context.Context, cacheDir, url, username st
 	return ForgetSession(ctx, cacheDir, url, username)
 }
 
+// HasSession reports whether an Okta session of user at the org of url is
+// kept (it may have ended since): `awsfed login` then asks no username.
+func (p *Provider) HasSession(cacheDir, url, username string) bool {
+	if cacheDir == "" || httpx.OriginOf(url) == "" {
+		return false
+	}
+	_, err := os.Stat(SessionPath(cacheDir, url, username))
+	return err == nil
+}
+
 // sessionPath is this sign-in's session file, or "" when none is kept.
 func (f *flow) sessionPath() string {
 	if f.in.CacheDir == "" || !f.cfg.keepSession {
