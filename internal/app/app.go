@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	configurecmd "github.com/awsfed/awsfed/internal/cmd/configure"
+	"github.com/awsfed/awsfed/internal/cmd/console"
 	"github.com/awsfed/awsfed/internal/cmd/credprocess"
 	"github.com/awsfed/awsfed/internal/cmd/demo"
 	"github.com/awsfed/awsfed/internal/cmd/envcmd"
@@ -119,6 +120,7 @@ Start with: awsfed demo`,
 		envcmd.NewCmd(f),
 		status.NewCmd(f),
 		logout.NewCmd(f),
+		console.NewCmd(f, nil),
 	)
 	return root
 }

@@ -36,6 +36,7 @@ func report(w io.Writer, err error) int {
 		stsErr     *sts.Error
 		notGranted *signin.RoleNotGrantedError
 		longTerm   *signin.LongTermKeysError
+		federation *sts.FederationError
 	)
 	var batch *signin.BatchError
 	if errors.As(err, &batch) {
@@ -116,6 +117,9 @@ func report(w io.Writer, err error) int {
 		if stsErr.Rejected() {
 			return ExitRejected
 		}
+		return ExitError
+	case errors.As(err, &federation):
+		writeErr(w, msg, federation.Hint())
 		return ExitError
 	case errors.As(err, &longTerm):
 		writeErr(w, msg, longTerm.Hint())

@@ -85,3 +85,24 @@ func awsCABundle(profile string, getenv func(string) string) (file, setting stri
 	}
 	return keys["ca_bundle"], fmt.Sprintf("ca_bundle of [%s] in %s", awsfiles.ConfigSection(profile), path), nil
 }
+
+// SigninClient is the HTTP client for AWS's federation endpoint (endpoint):
+// an API whose every call carries keys or a token, so it follows no
+// redirect, sends nothing outside endpoint's origin, trusts what STS calls
+// trust, and refuses plain http to a host that is not loopback unless
+// allow_insecure_http is set in the account.
+func SigninClient(l *config.Login, endpoint string, getenv func(string) string, timeout time.Duration, d *debug.Logger) (*http.Client, error) {
+	if !l.InsecureSTS {
+		if err := httpx.CheckInsecure(endpoint, "the sign-in endpoint", fmt.Sprintf("--allow-insecure-http, or allow_insecure_http = true in [account %s]", l.Account)); err != nil {
+			return nil, err
+		}
+	}
+	caFile, setting, err := awsCABundle(l.Profile, getenv)
+	if err != nil {
+		return nil, err
+	}
+	return httpx.NewClient(httpx.Options{
+		Timeout: timeout, CAFile: caFile, CASetting: setting, Debug: d,
+		Origin: endpoint, NoRedirects: true,
+	})
+}
