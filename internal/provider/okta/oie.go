@@ -90,6 +90,14 @@ func (f *flow) deviceFlow(ctx context.Context) (string, error) {
 	}
 	interval := time.Duration(max(d.Interval, 1)) * time.Second
 	expires := f.p.clock.Now().Add(time.Duration(max(d.ExpiresIn, 60)) * time.Second)
+	if f.p.open != nil && d.VerificationURI != "" {
+		// The page without the code: argv is visible to every user.
+		if err := f.p.open(ctx, d.VerificationURI); err != nil {
+			f.log.Printf("okta: could not open a browser: %v", err)
+		} else {
+			f.log.Printf("okta: opened %s in the browser", d.VerificationURI)
+		}
+	}
 	w := f.startWait(ctx, fmt.Sprintf("Okta: open %s in a browser and confirm the code %s", show, d.UserCode))
 	defer w.end()
 	var tok tokenAnswer

@@ -29,6 +29,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -64,13 +66,18 @@ type Clock struct {
 // Provider is the Okta provider. It holds no state between calls.
 type Provider struct {
 	clock Clock
+	open  opener // shows the device flow's page in a browser; nil: nobody does
 }
 
 // New returns the Okta provider.
-func New() provider.Provider { return NewWithClock(Clock{}) }
+func New() provider.Provider {
+	p := NewWithClock(Clock{}).(*Provider)
+	p.open = systemOpener(runtime.GOOS, os.Getenv)
+	return p
+}
 
 // NewWithClock returns the Okta provider reading and waiting on c (nil
-// fields: the real clock).
+// fields: the real clock), which opens no browser.
 func NewWithClock(c Clock) provider.Provider {
 	if c.Now == nil {
 		c.Now = time.Now

@@ -263,3 +263,39 @@ func mustURL(raw string) *url.URL {
 	}
 	return u
 }
+
+// The device flow opens the verification page (without the code, which
+// argv would show to every user) where a browser can show.
+func TestDeviceFlowOpensTheBrowser(t *testing.T) {
+	clk := oktatest.NewClock(time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC))
+	fake := oktatest.New(oktatest.Options{IdentityEngine: true, Now: clk.Now, Users: map[string]oktatest.User{"alice": {Password: pw}}})
+	defer fake.Close()
+	var opened []string
+	p := NewWithClock(Clock{Now: clk.Now, Sleep: clk.Sleep}).(*Provider)
+	p.open = func(_ context.Context, u string) error { opened = append(opened, u); return nil }
+	c, _ := httpx.NewClient(httpx.Options{Origin: fake.URL, CookieJar: true})
+	stub := &prompt.Stub{}
+	saml, err := p.Assertion(context.Background(), &provider.Input{IdP: "ok", URL: fake.EmbedLink(), Username: "alice", HTTP: c, Prompt: stub,
+		Settings: map[string]string{SettingOIDCClientID: fake.Options().ClientID}})
+	if err != nil || saml != oktatest.Placeholder {
+		t.Fatalf("%q, %v", saml, err)
+	}
+	if len(opened) != 1 || opened[0] != fake.URL+"/activate" {
+		t.Errorf("opened %q", opened)
+	}
+	if v := fake.Violations(); len(v) != 0 {
+		t.Errorf("violations %q", v)
+	}
+}
+
+func TestSystemOpener(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	if systemOpener("linux", env(nil)) != nil {
+		t.Error("an opener without a display")
+	}
+	for _, goos := range []string{"linux", "darwin", "windows", "freebsd"} {
+		if systemOpener(goos, env(map[string]string{"DISPLAY": ":0"})) == nil {
+			t.Errorf("%s: no opener with a display", goos)
+		}
+	}
+}
