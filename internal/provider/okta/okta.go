@@ -111,6 +111,12 @@ func parseConfig(in *provider.Input) (*config, error) {
 		return nil, &provider.InputNeededError{What: "the Okta url in " + where + " is not an http(s) URL",
 			Hint: "set url to the AWS app's embed link, https://<org>.okta.com/home/amazon_aws/<app id>/272"}
 	}
+	if p := strings.ToLower(u.Path); !strings.HasPrefix(p, "/home/") && !strings.HasPrefix(p, "/app/") {
+		return nil, &provider.InputNeededError{
+			What: fmt.Sprintf("the Okta url in %s is not an app's embed link (its path is %q)", where, u.Path),
+			Hint: "set url to the AWS app's embed link, https://" + u.Host + "/home/amazon_aws/<app id>/272: Okta Admin → Applications → the AWS app → General → App Embed Link",
+		}
+	}
 	s := in.Settings
 	c := &config{
 		embed: u, org: &url.URL{Scheme: u.Scheme, Host: u.Host},

@@ -2,6 +2,7 @@ package oktatest
 
 import (
 	"context"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -34,6 +35,7 @@ func (c *Clock) Sleep(ctx context.Context, d time.Duration) error {
 	c.mu.Lock()
 	c.sleeps = append(c.sleeps, d)
 	c.mu.Unlock()
+	runtime.Gosched() // as a real sleep does, let the others run
 	return nil
 }
 
