@@ -207,7 +207,7 @@ func (r *signIn) silent(ctx context.Context, cookies []*network.Cookie) (saml, a
 		return "", "", nil, err
 	}
 	defer s.close()
-	if err := s.navigate(r.in.URL); err != nil {
+	if err := s.open(r.in.URL); err != nil {
 		return "", "", nil, r.loadFailed(ctx, err)
 	}
 	limit := time.NewTimer(silentLimit)
@@ -244,6 +244,10 @@ func (r *signIn) silent(ctx context.Context, cookies []*network.Cookie) (saml, a
 			st, err := s.state()
 			if err != nil || st.Ready != "complete" {
 				continue
+			}
+			if st.Error != "" {
+				at, _, _ := s.where()
+				return "", "", nil, r.loadFailed(ctx, &loadError{url: at, text: st.Error})
 			}
 			if st.Fields > 0 || quiet >= idleQuiet {
 				return r.needsUser(s, st.URL)

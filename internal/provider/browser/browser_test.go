@@ -1,9 +1,12 @@
 package browser
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -66,11 +69,23 @@ func TestSilentSignInWithTheSavedSessionCookie(t *testing.T) {
 	env, home := testEnv(t)
 	saveSession(t, env, f, "s-earlier")
 	p := &Provider{Env: env}
-	in := input(f, "/start", map[string]string{SettingBrowser: exe})
+	in := input(f, "/start?token=query-secret", map[string]string{SettingBrowser: exe})
+	var log bytes.Buffer
+	in.Debug = debug.New(&log)
 	start := time.Now()
 	got, err := p.Assertion(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// --debug names pages by origin and path, never cookies, query values
+	// or the assertion.
+	if !strings.Contains(log.String(), "browser: page "+f.srv.URL+"/start\n") {
+		t.Errorf("--debug does not name the start page:\n%s", log.String())
+	}
+	for _, secret := range []string{"s-earlier", "query-secret", fakeSAML, fakeSAML[:20]} {
+		if strings.Contains(log.String(), secret) {
+			t.Errorf("--debug output shows %q:\n%s", secret, log.String())
+		}
 	}
 	t.Logf("silent sign-in took %v", time.Since(start).Round(time.Millisecond))
 	if got != fakeSAML {
@@ -130,9 +145,7 @@ func TestNoDisplayMeansRunLoginOnADesktop(t *testing.T) {
 	env, _ := testEnv(t)
 	p := &Provider{Env: env, GOOS: "linux"}
 	start := time.Now()
-	pin := input(f, "/start", map[string]string{SettingBrowser: exe})
-	pin.Debug = debug.New(os.Stderr)
-	_, err := p.Assertion(context.Background(), pin)
+	_, err := p.Assertion(context.Background(), input(f, "/start", map[string]string{SettingBrowser: exe}))
 	var in *provider.InputNeededError
 	if !errors.As(err, &in) {
 		t.Fatalf("err = %v (%T), want InputNeededError", err, err)
@@ -174,5 +187,21 @@ func TestAutofillPasswordNeedsStorePassword(t *testing.T) {
 	}
 	if _, err := autofillOf(map[string]string{SettingAutofill: "everything"}); err == nil {
 		t.Error("autofill = everything accepted")
+	}
+}
+
+func TestUnreachableIdPIsOneLine(t *testing.T) {
+	exe := needBrowser(t)
+	f := newFakeIdP(t)
+	env, _ := testEnv(t)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	p := &Provider{Env: env}
+	in := input(f, "/start", map[string]string{SettingBrowser: exe})
+	in.URL = closed.URL + "/sso?x=1"
+	_, err := p.Assertion(context.Background(), in)
+	var page *provider.UnexpectedPageError
+	if !errors.As(err, &page) || !strings.Contains(err.Error(), "ERR_CONNECTION_REFUSED") || strings.Contains(err.Error(), "x=1") {
+		t.Fatalf("err = %v, want an UnexpectedPageError naming ERR_CONNECTION_REFUSED and no query", err)
 	}
 }

@@ -34,6 +34,13 @@ type session struct {
 
 	captured chan string // the SAMLResponse, once
 
+	// The silent attempt opens its own tab at browser level and attaches to
+	// it only when it must look at the page: attaching costs about a second.
+	tab       target.ID
+	tabCtx    context.Context
+	tabCancel context.CancelFunc
+	attached  chan error // receives the attach's outcome once
+
 	mu        sync.Mutex
 	lastURL   string    // the last document requested; never logged whole
 	lastDoc   time.Time // when it was requested
@@ -83,7 +90,11 @@ func start(parent context.Context, o startOptions) (*session, error) {
 		mode = "window"
 	}
 	allocCtx, allocCancel := chromedp.NewExecAllocator(parent, opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
+	// chromedp's own log lines would land on stderr, which belongs to the
+	// AWS tool running credential-process, and may quote protocol messages
+	// (cookies, form data): drop them.
+	quiet := func(string, ...any) {}
+	ctx, cancel := chromedp.NewContext(allocCtx, chromedp.WithLogf(quiet), chromedp.WithErrorf(quiet), chromedp.WithDebugf(quiet))
 	s := &session{
 		ctx: ctx, cancel: cancel, allocCancel: allocCancel, log: o.log, acs: o.acs, mode: mode,
 		captured: make(chan string, 1), startedAt: time.Now(),
@@ -169,6 +180,16 @@ func (s *session) navigate(u string) error {
 	return nil
 }
 
+// open opens u in a new tab without attaching to it (the silent attempt).
+func (s *session) open(u string) error {
+	res, err := chromedp.CallBrowser(s.ctx, target.CreateTarget, target.CreateTargetParams{URL: u})
+	if err != nil {
+		return err
+	}
+	s.tab = res.TargetID
+	return nil
+}
+
 // loadError is a page the browser could not load.
 type loadError struct{ url, text string }
 
@@ -191,6 +212,7 @@ type pageState struct {
 	Ready  string `json:"ready"`
 	Fields int    `json:"fields"` // visible inputs a person types into
 	URL    string `json:"url"`
+	Error  string `json:"error"` // the browser's error page's code (ERR_CONNECTION_REFUSED), if it shows one
 }
 
 const stateJS = `(() => {
@@ -200,13 +222,37 @@ const stateJS = `(() => {
     const t = (e.getAttribute('type') || '').toLowerCase();
     if (kinds.includes(t) && !e.disabled && (e.offsetWidth || e.offsetHeight || e.getClientRects().length)) n++;
   }
-  return {ready: document.readyState, fields: n, url: location.href};
+  const error = location.protocol === 'chrome-error:' ? ((document.querySelector('.error-code') || {}).textContent || 'error') : '';
+  return {ready: document.readyState, fields: n, url: location.href, error: error.trim()};
 })()`
 
 // state reads the first tab, giving up after a short time (a page being
 // replaced answers late or not at all).
 func (s *session) state() (pageState, error) {
-	ctx, cancel := context.WithTimeout(s.ctx, 700*time.Millisecond)
+	base := s.ctx
+	if s.tab != "" {
+		if s.tabCtx == nil {
+			// The first call on a chromedp context attaches and runs the
+			// tab's message loop under that call's context, so it must be
+			// the long-lived one, not a timeout: attach in the background.
+			s.tabCtx, s.tabCancel = chromedp.NewContext(s.ctx, chromedp.WithTargetID(s.tab))
+			s.attached = make(chan error, 1)
+			go func() { s.attached <- chromedp.Do(s.tabCtx) }()
+		}
+		if s.attached != nil {
+			select {
+			case err := <-s.attached:
+				s.attached = nil
+				if err != nil {
+					return pageState{}, err
+				}
+			default:
+				return pageState{}, errors.New("not attached yet")
+			}
+		}
+		base = s.tabCtx
+	}
+	ctx, cancel := context.WithTimeout(base, 700*time.Millisecond)
 	defer cancel()
 	return chromedp.Run(ctx, chromedp.Evaluate[pageState](stateJS))
 }
@@ -245,8 +291,13 @@ func (s *session) gone() <-chan struct{} { return s.ctx.Done() }
 
 // close ends the browser and waits for it to exit, so the profile is free.
 func (s *session) close() {
+	t := time.Now()
+	if s.tabCancel != nil {
+		s.tabCancel()
+	}
 	s.cancel()
 	s.allocCancel()
+	s.log.Printf("browser: closed (%s) in %s", s.mode, time.Since(t).Round(time.Millisecond))
 }
 
 // errClosed says the browser ended while awsfed waited in it.
