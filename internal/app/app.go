@@ -26,6 +26,7 @@ import (
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/cmd/login"
 	"github.com/awsfed/awsfed/internal/cmd/logout"
+	"github.com/awsfed/awsfed/internal/cmd/roles"
 	sandboxcmd "github.com/awsfed/awsfed/internal/cmd/sandbox"
 	"github.com/awsfed/awsfed/internal/cmd/setupprofile"
 	"github.com/awsfed/awsfed/internal/cmd/status"
@@ -121,6 +122,7 @@ Start with: awsfed demo`,
 		status.NewCmd(f),
 		logout.NewCmd(f),
 		console.NewCmd(f, nil),
+		roles.NewCmd(f, nil),
 	)
 	return root
 }

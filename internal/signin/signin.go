@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/awsfed/awsfed/internal/awsfiles"
@@ -51,9 +52,11 @@ type Options struct {
 	// leaves the file alone (the keys are in awsfed's cache).
 	ViaProcess bool
 
-	// Names, when set, names accounts in the role picker
-	// ("alias (123456789012) RoleName"); nil shows role ARNs.
-	Names func(accountID string) string
+	// Names, when set, gives the aliases of the assertion's accounts
+	// (account ID → alias) for the role picker, which then shows
+	// "alias (123456789012) RoleName"; it is asked only when the picker
+	// shows, and must not wait long. nil shows role ARNs.
+	Names func(ctx context.Context, a *saml.Assertion) map[string]string
 
 	Err      io.Writer // human progress; never secrets
 	quiet    bool      // no progress lines (Many: several accounts at once)
@@ -172,7 +175,16 @@ func assert(ctx context.Context, o Options, line *progress) (*saml.Assertion, er
 func redeem(ctx context.Context, o Options, a *saml.Assertion, line *progress) (*Session, error) {
 	l := o.Login
 	ask := &lineBreakingPrompter{p: o.Prompt, line: line}
-	role, err := chooseRole(ctx, ask, a.Roles, l.RoleARN, l.Account, o.Names)
+	var names func(string) string
+	if o.Names != nil {
+		var once sync.Once
+		var m map[string]string
+		names = func(id string) string {
+			once.Do(func() { m = o.Names(ctx, a) })
+			return m[id]
+		}
+	}
+	role, err := chooseRole(ctx, ask, a.Roles, l.RoleARN, l.Account, names)
 	if err != nil {
 		return nil, err
 	}

@@ -136,6 +136,11 @@ func prepare(ctx context.Context, f *factory.Factory, file *config.File, l *conf
 		Debug:           debug,
 		Now:             f.Now,
 	}
+	// The picker shows the names awsfed knows (awsfed roles fetches them):
+	// a picker must not wait on AWS's page.
+	s.Options.Names = func(context.Context, *saml.Assertion) map[string]string {
+		return (&signin.AliasCache{Dir: s.cacheDir, Now: f.Now}).Names()
+	}
 	if l.Source != nil {
 		if s.Source, err = prepare(ctx, f, file, l.Source, lf, progress, s); err != nil {
 			return nil, err
@@ -488,4 +493,43 @@ func AccountKeys(ctx context.Context, f *factory.Factory, account string, lf *Lo
 		return s, nil, err
 	}
 	return s, e, nil
+}
+
+// Root is the session of the first account of a chain: the one that signs
+// in at the IdP.
+func (s *Session) Root() *Session {
+	for s.Source != nil {
+		s = s.Source
+	}
+	return s
+}
+
+// AccountNames returns the aliases of the accounts a grants roles in: from
+// awsfed's alias cache when it knows them all (a day), else from AWS's
+// role-selection page (a few seconds at most), which refreshes the cache.
+// Any failure leaves names out: account IDs serve.
+func (s *Session) AccountNames(ctx context.Context, a *saml.Assertion) map[string]string {
+	ac := &signin.AliasCache{Dir: s.cacheDir, Now: s.F.Now}
+	var ids []string
+	for _, r := range a.Roles {
+		ids = append(ids, r.Account())
+	}
+	if ac.Fresh(ids) {
+		return ac.Names()
+	}
+	acs := signin.ACS(a, s.Login.SigninEndpoint)
+	hc, err := SigninClient(s.Login, acs, s.F.Getenv, signin.AliasTimeout, s.Options.Debug)
+	if err != nil {
+		s.Options.Debug.Printf("account aliases: %v", err)
+		return ac.Names()
+	}
+	aliases, err := signin.FetchAliases(ctx, hc, acs, a)
+	if err != nil {
+		s.Options.Debug.Printf("account aliases from %s: %v (account IDs shown)", httpx.RedactString(acs), err)
+		return ac.Names()
+	}
+	if err := ac.Put(ctx, ids, aliases); err != nil {
+		s.Options.Debug.Printf("account aliases: %v", err)
+	}
+	return aliases
 }

@@ -8,11 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/awsfed/awsfed/internal/cache"
 	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/provider"
 	"github.com/awsfed/awsfed/internal/saml"
+	"github.com/awsfed/awsfed/internal/signin"
 )
 
 // pickRoleAfterTestLogin offers a test sign-in at the IdP so the user picks
@@ -39,9 +41,15 @@ func pickRoleAfterTestLogin(ctx context.Context, f *factory.Factory, v *values) 
 		fmt.Fprintf(f.IO.ErrOut, "Could not list the roles: %v\n", err)
 		return false, nil
 	}
+	// Account names as awsfed roles cached them; the wizard does not wait
+	// for AWS's page.
+	var names map[string]string
+	if dir, err := cache.Dir(f.Getenv); err == nil {
+		names = (&signin.AliasCache{Dir: dir, Now: f.Now}).Names()
+	}
 	options := make([]string, 0, len(roles)+1)
 	for _, r := range roles {
-		options = append(options, r.RoleARN)
+		options = append(options, signin.RoleLabel(r, func(id string) string { return names[id] }))
 	}
 	options = append(options, "(none: choose at each login)")
 	i, err := f.Prompt.Select(ctx, "Roles the IdP grants you", options)

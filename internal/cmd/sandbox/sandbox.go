@@ -45,7 +45,7 @@ accounts), a fake AWS STS that checks assertions and signatures as AWS does
 service (the federation endpoint for the console, and the role-selection page
 with account aliases). All listen on loopback only. The first lines on stdout
 are IDP_URL=..., STS_URL=... and SIGNIN_URL=..., ready for eval or for
-awsfed login --url/--sts-endpoint (and signin_endpoint in an [account]).
+awsfed login --url/--sts-endpoint and awsfed console --signin-endpoint.
 
 --trust NAME=CERT.pem registers another IdP's signing certificate as the SAML
 provider arn:aws:iam::<any account>:saml-provider/NAME, so assertions from a real
