@@ -176,21 +176,10 @@ func (f *flow) chooseFactor(ctx context.Context, a *answer, all []factor) (facto
 	for i, fc := range usable {
 		labels[i] = fc.label()
 	}
-	question := "Okta MFA factor"
-	if f.cfg.mfa != "" {
-		question = fmt.Sprintf("mfa = %s matches no factor; Okta MFA factor", f.cfg.mfa)
-	}
-	i, err := f.in.Prompt.Select(ctx, question, labels)
-	if errors.Is(err, prompt.ErrNoTerminal) {
-		what := fmt.Sprintf("Okta user %s has several MFA factors and there is no terminal to choose on: %s", f.in.Username, strings.Join(labels, ", "))
-		if f.cfg.mfa != "" {
-			what = fmt.Sprintf("mfa = %s matches none of the MFA factors of Okta user %s: %s", f.cfg.mfa, f.in.Username, strings.Join(labels, ", "))
-		}
-		return factor{}, &provider.InputNeededError{What: what,
-			Hint: fmt.Sprintf("set mfa = <push, totp, sms, call, email, token, a provider or a device name> in [idp %s], or run awsfed in a terminal", f.in.IdP)}
-	}
+	i, err := provider.MFAChoice{Vendor: "Okta", Noun: "factor", User: f.in.Username, IdP: f.in.IdP, Setting: f.cfg.mfa,
+		Values: "<push, totp, sms, call, email, token, a provider or a device name>", Labels: labels}.Ask(ctx, f.in.Prompt)
 	if err != nil {
-		return factor{}, fmt.Errorf("choosing the Okta MFA factor: %w", err)
+		return factor{}, err
 	}
 	return usable[i], nil
 }

@@ -84,23 +84,10 @@ func (f *flow) chooseDevice(ctx context.Context, devs []device) (device, error) 
 	for i, d := range devs {
 		labels[i] = d.label()
 	}
-	question := "OneLogin MFA device"
-	if f.cfg.mfa != "" {
-		question = fmt.Sprintf("mfa = %s matches no device; OneLogin MFA device", f.cfg.mfa)
-	}
-	i, err := f.in.Prompt.Select(ctx, question, labels)
-	if errors.Is(err, prompt.ErrNoTerminal) {
-		what := fmt.Sprintf("OneLogin user %s has several MFA devices and there is no terminal to choose on: %s", f.in.Username, strings.Join(labels, ", "))
-		if f.cfg.mfa != "" {
-			what = fmt.Sprintf("mfa = %s matches none of the MFA devices of OneLogin user %s: %s", f.cfg.mfa, f.in.Username, strings.Join(labels, ", "))
-		}
-		return device{}, &provider.InputNeededError{
-			What: what,
-			Hint: fmt.Sprintf("set mfa = <type or id> in [idp %s] (e.g. mfa = %s), or run awsfed in a terminal", f.in.IdP, devs[0].ID),
-		}
-	}
+	i, err := provider.MFAChoice{Vendor: "OneLogin", Noun: "device", User: f.in.Username, IdP: f.in.IdP, Setting: f.cfg.mfa,
+		Values: "<type or id>", Example: string(devs[0].ID), Labels: labels}.Ask(ctx, f.in.Prompt)
 	if err != nil {
-		return device{}, fmt.Errorf("choosing the OneLogin MFA device: %w", err)
+		return device{}, err
 	}
 	return devs[i], nil
 }
