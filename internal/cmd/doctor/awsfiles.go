@@ -1,0 +1,316 @@
+package doctor
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/awsfed/awsfed/internal/awsfiles"
+	"github.com/awsfed/awsfed/internal/cmd/setupprofile"
+	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/inifile"
+	"github.com/awsfed/awsfed/internal/provider"
+)
+
+// iniFile is one of the AWS CLI's files, read as the AWS CLI reads it.
+type iniFile struct {
+	path string
+	info fs.FileInfo
+	doc  *inifile.Doc // nil when missing or refused
+}
+
+// section is a profile of an AWS file: its keys by lowercase name (as the
+// AWS CLI reads them) with their lines.
+type section struct {
+	line int
+	keys map[string]inifile.Key
+}
+
+func (f *iniFile) sections(profileOf func(string) (string, bool)) map[string]section {
+	out := map[string]section{}
+	if f.doc == nil {
+		return out
+	}
+	for _, s := range f.doc.Sections() {
+		name, ok := profileOf(s.Name)
+		if !ok {
+			continue
+		}
+		keys := map[string]inifile.Key{}
+		for _, k := range f.doc.Keys(s.Name) {
+			keys[inifile.KeyName(k.Name)] = k
+		}
+		out[name] = section{line: s.Line, keys: keys}
+	}
+	return out
+}
+
+// readAWSFile reads and parses path strictly; a missing file is no error.
+func readAWSFile(subject, path string) (*iniFile, Result, bool) {
+	f := &iniFile{path: path}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return f, pass(subject, "parse", path+" does not exist (awsfed creates it, 0600, when it first writes)"), true
+	}
+	if err != nil {
+		return f, fail(subject, "parse", "cannot read "+path+": "+errors.Unwrap(err).Error(), "make it readable by you"), false
+	}
+	if f.info, err = os.Stat(path); err != nil {
+		return f, fail(subject, "parse", "cannot read "+path+": "+err.Error(), "make it readable by you"), false
+	}
+	// The strict reader refuses what the AWS CLI refuses: syntax, a section
+	// or a key given twice.
+	if _, _, err := awsfiles.ReadConfigProfile(path, "default"); err != nil {
+		var fe *awsfiles.FileError
+		if errors.As(err, &fe) {
+			return f, fail(subject, "parse", fe.Error(), fe.Hint), false
+		}
+		return f, fail(subject, "parse", err.Error(), "fix "+path), false
+	}
+	if f.doc, err = inifile.Parse(data); err != nil {
+		return f, fail(subject, "parse", path+": "+err.Error(), "fix "+path), false
+	}
+	return f, pass(subject, "parse", path+" reads as the AWS CLI reads it"), true
+}
+
+// checkAWSFiles checks the AWS credentials and config files: they parse,
+// their modes, static keys that shadow credential_process or have expired,
+// long-term keys where awsfed writes, and each credential_process command.
+func checkAWSFiles(getenv func(string) string, now time.Time, file *config.File, logins []*config.Login, loc *setupprofile.Locator) []Result {
+	var rs []Result
+	credPath, err := awsfiles.CredentialsPath(getenv)
+	if err != nil {
+		return []Result{fail("aws credentials", "path", err.Error(), "set HOME or AWS_SHARED_CREDENTIALS_FILE")}
+	}
+	cfgPath, err := awsfiles.ConfigPath(getenv)
+	if err != nil {
+		return []Result{fail("aws config", "path", err.Error(), "set HOME or AWS_CONFIG_FILE")}
+	}
+	cred, r, credOK := readAWSFile("aws credentials", credPath)
+	rs = append(rs, r)
+	if credOK && cred.info != nil {
+		rs = append(rs, credentialsMode(cred))
+	}
+	cfg, r, cfgOK := readAWSFile("aws config", cfgPath)
+	rs = append(rs, r)
+	if cfgOK && cfg.info != nil {
+		rs = append(rs, configMode(cfg))
+	}
+	if !credOK || !cfgOK {
+		return rs
+	}
+	creds := cred.sections(func(s string) (string, bool) { return s, true })
+	profiles := cfg.sections(func(s string) (string, bool) {
+		if s == "default" {
+			return s, true
+		}
+		name, ok := strings.CutPrefix(s, "profile ")
+		return strings.TrimSpace(name), ok
+	})
+	rs = append(rs, checkKeys(cred, cfg, creds, profiles, now, logins)...)
+	rs = append(rs, checkProcesses(cfg, profiles, file, loc)...)
+	return rs
+}
+
+func credentialsMode(f *iniFile) Result {
+	const subject = "aws credentials"
+	perm := f.info.Mode().Perm()
+	found := fmt.Sprintf("%s is mode %04o", f.path, perm)
+	switch {
+	case runtime.GOOS == "windows":
+		return pass(subject, "mode", f.path+": Windows keeps it private by its folder's permissions")
+	case perm&0o004 != 0:
+		return fail(subject, "mode", found+": every user of this machine can read the keys in it", "chmod 600 "+f.path)
+	case perm&0o040 != 0:
+		return warn(subject, "mode", found+": members of its group can read the keys in it", "chmod 600 "+f.path)
+	}
+	return pass(subject, "mode", found+": only you can read it")
+}
+
+func configMode(f *iniFile) Result {
+	const subject = "aws config"
+	perm := f.info.Mode().Perm()
+	found := fmt.Sprintf("%s is mode %04o", f.path, perm)
+	if runtime.GOOS != "windows" && perm&0o022 != 0 {
+		return fail(subject, "mode", found+": others can write it, and so choose the program credential_process runs as you", "chmod 600 "+f.path)
+	}
+	return pass(subject, "mode", found+": only you can change it")
+}
+
+// Keys of the credentials file, as the AWS CLI names them.
+const (
+	keyAccessKeyID  = "aws_access_key_id"
+	keySessionToken = "aws_session_token"
+	keyOldToken     = "aws_security_token"
+	keyExpires      = "x_security_token_expires"
+)
+
+// checkKeys looks at each profile of the credentials file that holds keys.
+func checkKeys(cred, cfg *iniFile, creds, profiles map[string]section, now time.Time, logins []*config.Login) []Result {
+	const subject = "aws credentials"
+	ours := map[string]string{} // profile → account
+	for _, l := range logins {
+		ours[l.Profile] = l.Account
+	}
+	var rs []Result
+	for _, name := range sortedNames(creds) {
+		s := creds[name]
+		if _, ok := s.keys[keyAccessKeyID]; !ok {
+			continue
+		}
+		at := where(cred.path, s.line)
+		_, temporary := s.keys[keySessionToken]
+		if _, old := s.keys[keyOldToken]; old {
+			temporary = true
+		}
+		if p, ok := profiles[name]; ok {
+			if proc, ok := p.keys["credential_process"]; ok {
+				rs = append(rs, fail(subject, "shadowing", fmt.Sprintf("%s: [%s] holds static keys, which the AWS CLI uses before credential_process of [%s] (%s): the keys never refresh",
+					at, name, configSection(name), where(cfg.path, proc.Line)),
+					fmt.Sprintf("remove the keys of [%s] from %s (awsfed setup-profile ACCOUNT removes temporary ones)", name, cred.path)))
+				continue
+			}
+		}
+		account, isOurs := ours[name]
+		if isOurs && !temporary {
+			rs = append(rs, fail(subject, "long-term keys", fmt.Sprintf("%s: [%s] holds long-term keys (no session token), and awsfed writes this profile for account %s: it will not overwrite them", at, name, account),
+				fmt.Sprintf("move the keys to another profile, or set profile = OTHER in [account %s]", account)))
+			continue
+		}
+		if exp, ok := s.keys[keyExpires]; ok {
+			if t, err := time.Parse(time.RFC3339, exp.Value); err == nil && !t.After(now) {
+				fix := fmt.Sprintf("remove [%s] from %s if nothing uses it", name, cred.path)
+				if isOurs {
+					fix = fmt.Sprintf("awsfed login %s for new keys, or awsfed logout %s to remove them", account, account)
+				}
+				rs = append(rs, warn(subject, "expired keys", fmt.Sprintf("%s: the keys of [%s] expired %s ago (%s)", at, name, now.Sub(t).Truncate(time.Minute), t.UTC().Format(time.RFC3339)), fix))
+			}
+		}
+	}
+	if len(rs) == 0 {
+		rs = append(rs, pass(subject, "keys", "no static keys shadow a credential_process profile, none has expired, none is long-term in a profile awsfed writes"))
+	}
+	return rs
+}
+
+func configSection(profile string) string { return awsfiles.ConfigSection(profile) }
+
+// checkProcesses vets each credential_process that runs awsfed: an
+// executable that is not in a temporary directory or Go's build cache, and
+// an account the configuration knows.
+func checkProcesses(cfg *iniFile, profiles map[string]section, file *config.File, loc *setupprofile.Locator) []Result {
+	const subject = "aws config"
+	var rs []Result
+	for _, name := range sortedNames(profiles) {
+		proc, ok := profiles[name].keys["credential_process"]
+		if !ok {
+			continue
+		}
+		words := splitCommand(proc.Value)
+		i := indexOf(words, "credential-process")
+		if len(words) == 0 || (i < 0 && !strings.HasPrefix(filepath.Base(words[0]), "awsfed")) {
+			continue // another tool's: not ours to judge
+		}
+		at := where(cfg.path, proc.Line)
+		fix := "install awsfed (" + setupprofile.InstallCmd + ") and run awsfed setup-profile ACCOUNT with the installed one"
+		bin, missing, err := loc.Check(words[0])
+		if err != nil {
+			what := err.Error()
+			var in *provider.InputNeededError
+			if errors.As(err, &in) {
+				what = strings.TrimPrefix(strings.TrimPrefix(in.What, "--command "), "will not make a profile run ")
+			}
+			rs = append(rs, fail(subject, "credential_process", fmt.Sprintf("%s: [%s] runs %s", at, configSection(name), what), fix))
+			continue
+		}
+		if missing != "" {
+			rs = append(rs, fail(subject, "credential_process", fmt.Sprintf("%s: [%s] runs %s", at, configSection(name), missing), fix))
+			continue
+		}
+		account := ""
+		if i >= 0 && i+1 < len(words) && !strings.HasPrefix(words[i+1], "-") {
+			account = words[i+1]
+		}
+		if account != "" && file != nil && file.Exists {
+			if _, ok := file.Accounts[account]; !ok {
+				rs = append(rs, fail(subject, "credential_process", fmt.Sprintf("%s: [%s] asks for account %s, which has no [account %s] in %s", at, configSection(name), account, account, file.Path),
+					"fix the account name, or run awsfed setup-profile ACCOUNT"))
+				continue
+			}
+		}
+		rs = append(rs, pass(subject, "credential_process", fmt.Sprintf("%s: [%s] runs %s credential-process %s", at, configSection(name), bin, account)))
+	}
+	return rs
+}
+
+func indexOf(words []string, w string) int {
+	for i, x := range words {
+		if x == w {
+			return i
+		}
+	}
+	return -1
+}
+
+func sortedNames(m map[string]section) []string {
+	names := make([]string, 0, len(m))
+	for n := range m {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// splitCommand splits a credential_process value into words as the AWS
+// CLI does on POSIX systems (shlex): blanks separate words, single quotes
+// keep everything, double quotes keep all but a backslash before " or \,
+// and a backslash outside quotes keeps the next character.
+func splitCommand(s string) []string {
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		case c == '\'':
+			inWord = true
+			j := strings.IndexByte(s[i+1:], '\'')
+			if j < 0 {
+				j = len(s) - i - 1
+			}
+			cur.WriteString(s[i+1 : i+1+j])
+			i += j + 1
+		case c == '"':
+			inWord = true
+			for i++; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' && i+1 < len(s) && (s[i+1] == '"' || s[i+1] == '\\') {
+					i++
+				}
+				cur.WriteByte(s[i])
+			}
+		case c == '\\' && i+1 < len(s):
+			inWord = true
+			i++
+			cur.WriteByte(s[i])
+		default:
+			inWord = true
+			cur.WriteByte(c)
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words
+}

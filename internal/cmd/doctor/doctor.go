@@ -1,0 +1,159 @@
+// Package doctor implements `awsfed doctor`: it checks everything between
+// the user and working keys — awsfed's configuration, the IdP's host (DNS,
+// connect, TLS, the start URL's answer, the proxy, the clock), STS, the AWS
+// CLI's files, the keyring and the cache — and prints one line per check
+// with PASS, WARN or FAIL, what it found and the fix.
+//
+// It signs in only with --sign-in. Otherwise no secret leaves the machine:
+// the IdP gets a plain GET of its start URL, STS an unsigned request, and a
+// stored password is looked up (never decrypted by the file backend) and
+// dropped at once. It changes no file.
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
+	"github.com/awsfed/awsfed/internal/cmd/factory"
+	"github.com/awsfed/awsfed/internal/cmd/setupprofile"
+	"github.com/awsfed/awsfed/internal/keyring"
+)
+
+// Options are the flags and arguments of one run, and the outside world
+// the checks meet, so that tests can inject faults.
+type Options struct {
+	F        *factory.Factory
+	Accounts []string
+	JSON     bool
+	SignIn   bool
+	// Timeout bounds each network step (lookup, connect, request).
+	Timeout time.Duration
+
+	// KeyringTimeout bounds each keyring call; 0 = keyring.DefaultTimeout.
+	KeyringTimeout time.Duration
+	// OpenKeyring opens the keyring; nil = keyring.Open.
+	OpenKeyring func(keyring.Config) (*keyring.Store, error)
+	// Locator vets credential_process commands; nil = setupprofile.DefaultLocator.
+	Locator *setupprofile.Locator
+}
+
+// NewCmd returns the doctor command; runF replaces the run function in tests.
+func NewCmd(f *factory.Factory, runF func(context.Context, *Options) error) *cobra.Command {
+	opts := &Options{F: f}
+	cmd := &cobra.Command{
+		Use:   "doctor [ACCOUNT...]",
+		Short: "Check everything between you and working keys, and say what to fix",
+		Long: `Check, for the accounts named (default: every configured account), what a
+sign-in needs: the configuration file and each account's [idp] section; the
+IdP's host (name lookup, TCP connect, TLS trust and certificate expiry, the
+start URL's answer, the proxy in use, plain http refused); the clock against
+the IdP's and STS's Date headers; STS at the account's endpoint and the CA
+bundle it is trusted with; the AWS credentials and config files as the AWS CLI
+reads them (modes, static keys shadowing credential_process, expired keys,
+each credential_process command); the keyring and the passwords stored in it;
+the cache directory.
+
+Each check prints PASS, WARN or FAIL, what it found and the fix. Nothing is
+signed in and no secret is sent (the IdP gets a plain GET of its start URL,
+STS an unsigned request) unless --sign-in is given. The exit status is 1 when
+a check fails, else 0.`,
+		Example: `  awsfed doctor
+  awsfed doctor dev --json`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Accounts = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return Run(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&opts.JSON, "json", false, "print the checks as JSON on stdout")
+	fl.BoolVar(&opts.SignIn, "sign-in", false, "also sign in and get keys for each account (asks for the password as login does; writes no file)")
+	fl.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "give up on each network step after this long")
+	return cmd
+}
+
+// Run runs the checks, prints them, and fails with exit status 1 when one
+// of them failed.
+func Run(ctx context.Context, opts *Options) error {
+	results := newDoctor(opts).run(ctx)
+	out := opts.F.IO.Out
+	var err error
+	if opts.JSON {
+		err = writeJSON(out, results)
+	} else {
+		err = writeText(out, results)
+	}
+	if err != nil {
+		return err
+	}
+	if Failed(results) {
+		return &cmdutil.ExitError{Code: 1}
+	}
+	return nil
+}
+
+// doctor holds what every check reads.
+type doctor struct {
+	opts   *Options
+	f      *factory.Factory
+	getenv func(string) string
+	now    func() time.Time
+}
+
+func newDoctor(opts *Options) *doctor {
+	f := opts.F
+	now := f.Now
+	if now == nil {
+		now = time.Now
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Second
+	}
+	return &doctor{opts: opts, f: f, getenv: f.Getenv, now: now}
+}
+
+func (d *doctor) run(ctx context.Context) []Result {
+	file, logins, rs := checkConfig(d.getenv, d.f.Providers, d.opts.Accounts)
+	seenIdP := map[string]bool{}
+	seenSTS := map[string]bool{}
+	for _, l := range logins {
+		root := l.Root()
+		if key := root.IdPName + " " + root.URL; !seenIdP[key] {
+			seenIdP[key] = true
+			rs = append(rs, d.checkIdP(ctx, file, root)...)
+		}
+		if key := stsEndpoint(l); !seenSTS[key] {
+			seenSTS[key] = true
+			rs = append(rs, d.checkSTS(ctx, l)...)
+		}
+	}
+	rs = append(rs, checkAWSFiles(d.getenv, d.now(), file, logins, d.locator())...)
+	rs = append(rs, d.checkKeyring(ctx, logins)...)
+	rs = append(rs, checkCache(d.getenv)...)
+	if d.opts.SignIn {
+		rs = append(rs, d.signIn(ctx, logins)...)
+	}
+	return rs
+}
+
+func (d *doctor) locator() *setupprofile.Locator {
+	if d.opts.Locator != nil {
+		return d.opts.Locator
+	}
+	return setupprofile.DefaultLocator(d.getenv)
+}
+
+// where names a file and line: "path:12", or "path" for line 0.
+func where(path string, line int) string {
+	if line <= 0 {
+		return path
+	}
+	return fmt.Sprintf("%s:%d", path, line)
+}

@@ -1,0 +1,58 @@
+package doctor
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
+	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/httpx"
+)
+
+// checkIdP checks the way to l's IdP (or broker, or API host) and its
+// answer to a plain GET of the start URL: no password, no cookie, no
+// Authorization header goes with it.
+func (d *doctor) checkIdP(ctx context.Context, file *config.File, l *config.Login) []Result {
+	subject := "idp " + l.IdPName
+	section := "url in " + idpSection(file, l)
+	u, err := url.Parse(l.URL)
+	if err != nil || u.Host == "" || (!strings.EqualFold(u.Scheme, "https") && !strings.EqualFold(u.Scheme, "http")) {
+		return []Result{fail(subject, "url", fmt.Sprintf("%q is not an https:// URL", httpx.RedactString(l.URL)), "set "+section+" to the IdP's https:// address")}
+	}
+	c, err := cmdutil.IdPClient(l, cmdutil.IdPSection(l, file), false, d.opts.Timeout, nil)
+	t := target{subject: subject, url: u, client: c, err: err, fixURL: section}
+	rs, ok := d.reach(ctx, t)
+	if !ok {
+		return rs
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, l.URL, nil)
+	if err != nil {
+		return append(rs, fail(subject, "http", err.Error(), "fix "+section))
+	}
+	req.Header.Set("Accept", "text/html,application/json;q=0.9,*/*;q=0.8")
+	a, trs := d.probe(t, req)
+	rs = append(rs, trs...)
+	if a == nil {
+		return rs
+	}
+	return append(rs, judgeStart(subject, section, l.Provider, req.URL, a.resp), clock(subject, hostPortOf(u), a))
+}
+
+// judgeStart judges the start URL's answer. Any answer shows the server is
+// there; a missing page or a failing server deserves a look.
+func judgeStart(subject, section, providerName string, u *url.URL, resp *http.Response) Result {
+	found := fmt.Sprintf("GET %s answered HTTP %d", httpx.Redact(u), resp.StatusCode)
+	if loc, err := resp.Location(); err == nil {
+		found += " (a redirect to " + httpx.Redact(loc) + ")"
+	}
+	switch {
+	case resp.StatusCode >= 500:
+		return warn(subject, "http", found, "the server has trouble: try again later, or tell its administrators")
+	case (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone) && (providerName == "form" || providerName == "browser"):
+		return warn(subject, "http", found, "check "+section+": it should be the IdP-initiated sign-on URL of the AWS app")
+	}
+	return pass(subject, "http", found)
+}
