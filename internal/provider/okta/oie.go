@@ -3,11 +3,13 @@ package okta
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"time"
 
+	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
 )
 
@@ -98,16 +100,18 @@ func (f *flow) deviceFlow(ctx context.Context) (string, error) {
 			f.log.Printf("okta: opened %s in the browser", d.VerificationURI)
 		}
 	}
-	w := f.startWait(ctx, fmt.Sprintf("Okta: open %s in a browser and confirm the code %s", show, d.UserCode))
-	defer w.end()
+	w := provider.StartWait(ctx, f.in.Prompt, fmt.Sprintf("Okta: open %s in a browser and confirm the code %s", show, d.UserCode))
+	defer w.End()
 	var tok tokenAnswer
 	for {
-		if _, _, err := w.poll(f); err != nil {
-			return "", err
-		}
-		if w.noTerminal {
+		switch _, _, err := w.Typed(); {
+		case ctx.Err() != nil:
+			return "", ctx.Err()
+		case errors.Is(err, prompt.ErrNoTerminal):
 			return "", &provider.InputNeededError{What: "the Okta device sign-in needs a terminal to show its code on, and there is none",
 				Hint: "run awsfed login in a terminal once: the Okta session it keeps serves later sign-ins"}
+		case err != nil:
+			f.log.Printf("okta: no wait line (%v)", err)
 		}
 		if err := f.p.clock.Sleep(ctx, interval); err != nil {
 			return "", err
@@ -137,7 +141,7 @@ func (f *flow) deviceFlow(ctx context.Context) (string, error) {
 			return "", f.oauthFailure(a)
 		}
 	}
-	w.end()
+	w.End()
 	f.secrets = append(f.secrets, tok.AccessToken, tok.IDToken)
 	f.log.Printf("okta: the device sign-in was confirmed; exchanging the tokens for a web SSO token")
 	a, err = f.postForm(ctx, f.cfg.endpoint(pathToken), url.Values{

@@ -2,79 +2,12 @@ package okta
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 
-	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
 )
-
-// waiter shows a live wait line (Prompter.Wait) while the flow polls, and
-// hands over what the user types instead.
-type waiter struct {
-	typed      chan waitAnswer // the line typed, once; nil after it was read
-	stop       context.CancelFunc
-	wake       context.Context // done when the user typed: ends a sleep early
-	received   bool
-	noTerminal bool // the wait line could not be shown
-}
-
-type waitAnswer struct {
-	line string
-	err  error
-}
-
-// startWait shows label until stopped.
-func (f *flow) startWait(ctx context.Context, label string) *waiter {
-	waitCtx, stop := context.WithCancel(ctx)
-	wake, woke := context.WithCancel(ctx)
-	w := &waiter{typed: make(chan waitAnswer, 1), stop: stop, wake: wake}
-	go func() {
-		line, err := f.in.Prompt.Wait(waitCtx, label)
-		w.typed <- waitAnswer{line, err}
-		if err == nil {
-			woke()
-		}
-	}()
-	context.AfterFunc(ctx, woke)
-	return w
-}
-
-// end takes the line off the terminal before anything else asks.
-func (w *waiter) end() {
-	w.stop()
-	if !w.received {
-		<-w.typed
-		w.received = true
-	}
-}
-
-// poll returns what the user typed ("" and false when nothing yet, or
-// when there is no terminal to type on).
-func (w *waiter) poll(f *flow) (string, bool, error) {
-	if w.received {
-		return "", false, nil
-	}
-	select {
-	case a := <-w.typed:
-		w.received = true
-		switch {
-		case a.err == nil:
-			return a.line, true, nil
-		case errors.Is(a.err, context.Canceled) || errors.Is(a.err, context.DeadlineExceeded):
-			return "", false, a.err
-		case errors.Is(a.err, prompt.ErrNoTerminal):
-			w.noTerminal = true
-			f.log.Printf("okta: no terminal; waiting without a wait line")
-		default:
-			f.log.Printf("okta: the wait line failed (%v); waiting without it", a.err)
-		}
-	default:
-	}
-	return "", false, nil
-}
 
 // push sends one Okta Verify push and polls until it is approved, denied
 // or timed out, or the user types the code Okta Verify shows instead.
@@ -100,19 +33,21 @@ func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.UR
 		label = "Okta Verify: tap " + n
 	}
 	f.log.Printf("okta: sent a push to Okta Verify")
-	w := f.startWait(ctx, label)
-	defer w.end()
+	w := provider.StartWait(ctx, f.in.Prompt, label)
+	defer w.End()
 
 	interval := pushFirstPoll
 	for {
-		line, typed, err := w.poll(f)
+		line, typed, err := w.Typed()
 		switch {
+		case ctx.Err() != nil:
+			return "", ctx.Err()
 		case err != nil:
-			return "", err
+			f.log.Printf("okta: no wait line (%v); waiting for the push approval only", err)
 		case typed && code == nil:
 			f.log.Printf("okta: a line was typed, but the user has no Okta Verify code factor; still waiting for the push")
 		case typed:
-			w.end()
+			w.End()
 			return f.verifyCodes(ctx, state, *code, f.mustHref(code), line)
 		}
 		remaining := deadline.Sub(f.p.clock.Now())
@@ -131,11 +66,7 @@ func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.UR
 			f.log.Printf("okta: rate limited; next poll in %s", provider.Seconds(hold.Round(1e9)))
 			delay = max(delay, hold)
 		}
-		sleepCtx := w.wake
-		if w.received {
-			sleepCtx = ctx // a line already read cannot end the sleep
-		}
-		if err := f.p.clock.Sleep(sleepCtx, min(delay, remaining)); err != nil {
+		if err := f.p.clock.Sleep(w.SleepContext(ctx), min(delay, remaining)); err != nil {
 			if ctx.Err() != nil {
 				return "", ctx.Err()
 			}

@@ -19,12 +19,6 @@ const (
 	pushMaxPoll   = 5 * time.Second
 )
 
-// waitAnswer is what Prompter.Wait returned.
-type waitAnswer struct {
-	line string
-	err  error
-}
-
 // push sends one OneLogin Protect push and polls until it is approved,
 // the user types the code Protect shows instead, or the time is up.
 func (f *flow) push(ctx context.Context, state string, dev device) (string, error) {
@@ -46,45 +40,25 @@ func (f *flow) push(ctx context.Context, state string, dev device) (string, erro
 	}
 	f.log.Printf("onelogin: sent a push to %s", dev.label())
 
-	waitCtx, stopWait := context.WithCancel(ctx)
-	typedCtx, endSleep := context.WithCancel(ctx) // ends a sleep early when the user typed
-	answers := make(chan waitAnswer, 1)
-	go func() {
-		line, err := f.in.Prompt.Wait(waitCtx, "Waiting for approval on "+dev.Type)
-		answers <- waitAnswer{line, err}
-		if err == nil {
-			endSleep()
-		}
-	}()
-	received := false
-	defer func() {
-		stopWait()
-		if !received {
-			<-answers // the prompt must be off the terminal before anything else asks
-		}
-		endSleep()
-	}()
+	w := provider.StartWait(ctx, f.in.Prompt, "Waiting for approval on "+dev.Type)
+	defer w.End() // the prompt must be off the terminal before anything else asks
 
 	interval := f.p.pushFirst
 	for {
-		select {
-		case w := <-answers:
-			received, answers = true, nil
-			switch {
-			case w.err == nil:
-				stopWait()
-				if w.line == "" {
-					f.log.Printf("onelogin: the user chose to type the %s code", dev.Type)
-				}
-				return f.verifyCodes(ctx, state, dev, w.line, &yes)
-			case ctx.Err() != nil:
-				return "", ctx.Err()
-			case errors.Is(w.err, prompt.ErrNoTerminal):
-				f.log.Printf("onelogin: no terminal; waiting for the push approval only")
-			default:
-				f.log.Printf("onelogin: the wait prompt failed (%v); waiting for the push approval only", w.err)
+		line, typed, err := w.Typed()
+		switch {
+		case typed:
+			w.End()
+			if line == "" {
+				f.log.Printf("onelogin: the user chose to type the %s code", dev.Type)
 			}
-		default:
+			return f.verifyCodes(ctx, state, dev, line, &yes)
+		case ctx.Err() != nil:
+			return "", ctx.Err()
+		case errors.Is(err, prompt.ErrNoTerminal):
+			f.log.Printf("onelogin: no terminal; waiting for the push approval only")
+		case err != nil:
+			f.log.Printf("onelogin: the wait prompt failed (%v); waiting for the push approval only", err)
 		}
 		remaining := deadline.Sub(f.p.now())
 		if remaining <= 0 {
@@ -102,7 +76,7 @@ func (f *flow) push(ctx context.Context, state string, dev device) (string, erro
 			f.log.Printf("onelogin: rate limited; next poll in %s", provider.Seconds(hold))
 			delay = max(delay, hold)
 		}
-		if err := f.p.sleep(typedCtx, min(delay, remaining)); err != nil && ctx.Err() != nil {
+		if err := f.p.sleep(w.SleepContext(ctx), min(delay, remaining)); err != nil && ctx.Err() != nil {
 			return "", ctx.Err()
 		} else if err != nil {
 			continue // the user typed: the select above takes it
