@@ -172,7 +172,7 @@ func checkKeys(cred, cfg *iniFile, creds, profiles map[string]section, now time.
 		if p, ok := profiles[name]; ok {
 			if proc, ok := p.keys["credential_process"]; ok {
 				rs = append(rs, fail(subject, "shadowing", fmt.Sprintf("%s: [%s] holds static keys, which the AWS CLI uses before credential_process of [%s] (%s): the keys never refresh",
-					at, name, configSection(name), where(cfg.path, proc.Line)),
+					at, name, awsfiles.ConfigSection(name), where(cfg.path, proc.Line)),
 					fmt.Sprintf("remove the keys of [%s] from %s (awsfed setup-profile ACCOUNT removes temporary ones)", name, cred.path)))
 				continue
 			}
@@ -199,8 +199,6 @@ func checkKeys(cred, cfg *iniFile, creds, profiles map[string]section, now time.
 	return rs
 }
 
-func configSection(profile string) string { return awsfiles.ConfigSection(profile) }
-
 // checkProcesses vets each credential_process that runs awsfed: an
 // executable that is not in a temporary directory or Go's build cache, and
 // an account the configuration knows.
@@ -226,11 +224,11 @@ func checkProcesses(cfg *iniFile, profiles map[string]section, file *config.File
 			if errors.As(err, &in) {
 				what = strings.TrimPrefix(strings.TrimPrefix(in.What, "--command "), "will not make a profile run ")
 			}
-			rs = append(rs, fail(subject, "credential_process", fmt.Sprintf("%s: [%s] runs %s", at, configSection(name), what), fix))
+			rs = append(rs, fail(subject, "credential_process", fmt.Sprintf("%s: [%s] runs %s", at, awsfiles.ConfigSection(name), what), fix))
 			continue
 		}
 		if missing != "" {
-			rs = append(rs, fail(subject, "credential_process", fmt.Sprintf("%s: [%s] runs %s", at, configSection(name), missing), fix))
+			rs = append(rs, fail(subject, "credential_process", fmt.Sprintf("%s: [%s] runs %s", at, awsfiles.ConfigSection(name), missing), fix))
 			continue
 		}
 		account := ""
@@ -239,12 +237,12 @@ func checkProcesses(cfg *iniFile, profiles map[string]section, file *config.File
 		}
 		if account != "" && file != nil && file.Exists {
 			if _, ok := file.Accounts[account]; !ok {
-				rs = append(rs, fail(subject, "credential_process", fmt.Sprintf("%s: [%s] asks for account %s, which has no [account %s] in %s", at, configSection(name), account, account, file.Path),
+				rs = append(rs, fail(subject, "credential_process", fmt.Sprintf("%s: [%s] asks for account %s, which has no [account %s] in %s", at, awsfiles.ConfigSection(name), account, account, file.Path),
 					"fix the account name, or run awsfed setup-profile ACCOUNT"))
 				continue
 			}
 		}
-		rs = append(rs, pass(subject, "credential_process", fmt.Sprintf("%s: [%s] runs %s credential-process %s", at, configSection(name), bin, account)))
+		rs = append(rs, pass(subject, "credential_process", fmt.Sprintf("%s: [%s] runs %s credential-process %s", at, awsfiles.ConfigSection(name), bin, account)))
 	}
 	return rs
 }
