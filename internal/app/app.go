@@ -21,6 +21,7 @@ import (
 	"github.com/awsfed/awsfed/internal/cmd/console"
 	"github.com/awsfed/awsfed/internal/cmd/credprocess"
 	"github.com/awsfed/awsfed/internal/cmd/demo"
+	"github.com/awsfed/awsfed/internal/cmd/doctor"
 	"github.com/awsfed/awsfed/internal/cmd/envcmd"
 	"github.com/awsfed/awsfed/internal/cmd/execcmd"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
@@ -120,6 +121,7 @@ Start with: awsfed demo`,
 		execcmd.NewCmd(f),
 		envcmd.NewCmd(f),
 		status.NewCmd(f),
+		doctor.NewCmd(f, nil),
 		logout.NewCmd(f),
 		console.NewCmd(f, nil),
 		roles.NewCmd(f, nil),

@@ -1,0 +1,89 @@
+package app
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/awsfed/awsfed/internal/sandbox"
+)
+
+// doctorSetup is a healthy set-up against the sandbox: a configuration,
+// a login that wrote keys and cached them, and a password in the keyring.
+func doctorSetup(t *testing.T) *cli {
+	s := startSandbox(t, sandbox.Options{})
+	c := newCLI(t)
+	c.env["AWSFED_KEYRING_BACKEND"] = "file"
+	c.env["AWSFED_KEYRING_PASSPHRASE"] = "doctor-test-passphrase"
+	cfg := filepath.Join(c.home, ".config", "awsfed", "config")
+	os.MkdirAll(filepath.Dir(cfg), 0o700)
+	os.WriteFile(cfg, []byte("[idp sandbox]\nprovider = form\nurl = "+s.IdPURL+"\nusername = demo\nstore_password = true\n\n"+
+		"[account dev]\nrole_arn = "+sandbox.RoleARN("Dev")+"\nsts_endpoint = "+s.STSURL+"\n"), 0o600)
+	if code, _, stderr := c.run("demo\n", nil, "login", "dev", "--password-stdin", "--store-password"); code != 0 {
+		t.Fatalf("login: exit %d\n%s", code, stderr)
+	}
+	return c
+}
+
+func TestDoctorOnAHealthySandbox(t *testing.T) {
+	c := doctorSetup(t)
+	code, stdout, stderr := c.run("", nil, "doctor")
+	t.Logf("awsfed doctor:\n%s", stdout)
+	if code != 0 {
+		t.Errorf("exit %d, want 0; stderr:\n%s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	for _, line := range lines[:len(lines)-1] {
+		if !strings.HasPrefix(line, "PASS  ") {
+			t.Errorf("not PASS: %s", line)
+		}
+	}
+	for _, want := range []string{
+		"PASS  account dev resolve: [idp sandbox]",
+		"PASS  idp sandbox connect: 127.0.0.1:",
+		"PASS  idp sandbox http: GET http://127.0.0.1:",
+		"PASS  idp sandbox clock: within",
+		"PASS  sts http://127.0.0.1:",
+		"answer: STS answered an unsigned request with AWS's error MissingAuthenticationToken (HTTP 403)",
+		"PASS  aws credentials mode:",
+		"PASS  keyring idp sandbox: a password of demo at http://127.0.0.1:",
+		"PASS  cache files:",
+		" 0 warnings, 0 failed",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q", want)
+		}
+	}
+	if strings.Contains(stdout+stderr, "demo\n") || strings.Contains(stdout+stderr, "doctor-test-passphrase") {
+		t.Errorf("a secret reached the output")
+	}
+
+	code, stdout, _ = c.run("", nil, "doctor", "dev", "--json")
+	var doc struct {
+		OK     bool `json:"ok"`
+		Checks []struct{ Verdict string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil || code != 0 || !doc.OK || len(doc.Checks) < 10 {
+		t.Errorf("doctor --json: exit %d, %v\n%s", code, err, stdout)
+	}
+}
+
+func TestDoctorFindsAFault(t *testing.T) {
+	c := doctorSetup(t)
+	cred := filepath.Join(c.home, ".aws", "credentials")
+	if err := os.Chmod(cred, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := c.run("", nil, "doctor")
+	if code != 1 || stderr != "" {
+		t.Errorf("exit %d, want 1 and nothing on stderr:\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "FAIL  aws credentials mode: "+cred+" is mode 0644: every user of this machine can read the keys in it — fix: chmod 600 "+cred) {
+		t.Errorf("stdout:\n%s", stdout)
+	}
+	if code, _, _ := c.run("", nil, "doctor", "nope"); code != 1 {
+		t.Errorf("doctor nope: exit %d, want 1", code)
+	}
+}
