@@ -441,14 +441,19 @@ func TestOktaSessionReuse(t *testing.T) {
 	}
 }
 
-// Without keep_session nothing is kept.
+// With keep_session = false nothing is kept, not even a session kept before.
 func TestOktaKeepSessionFalse(t *testing.T) {
 	e := newOkta(t, nil, oktatest.Options{})
+	code, _, stderr := e.login(oktaPassword+"\n", nil, "--password-stdin")
+	e.signedIn(code, stderr)
 	e.configure(map[string]string{"keep_session": "false"})
 	for i := 0; i < 2; i++ {
 		code, _, stderr := e.login(oktaPassword+"\n", nil, "--password-stdin")
 		e.signedIn(code, stderr)
 		e.calls(oktatest.Counts{Authn: 1, Embed: 1})
+	}
+	if files, _ := filepath.Glob(filepath.Join(e.c.home, ".cache", "awsfed", "okta-session-*.json")); len(files) != 0 {
+		t.Errorf("session files %q", files)
 	}
 }
 

@@ -1,7 +1,7 @@
 // Package okta obtains a SAML response for AWS from an Okta org. It signs
 // in through Okta's classic authentication API (/api/v1/authn: password,
 // then any MFA factor the org asks for: Okta Verify push with number
-// challenge, codes, SMS, voice call, email), trades the session token for
+// challenge, codes, SMS, voice call, email, security question), trades the session token for
 // the SAML form at the AWS app's embed link, and keeps the Okta session
 // cookie so that a later sign-in within the session asks for nothing. On
 // Identity Engine orgs that refuse the classic flow it uses the OAuth 2.0
@@ -188,6 +188,12 @@ func (p *Provider) Assertion(ctx context.Context, in *provider.Input) (string, e
 	f := &flow{p: p, in: in, cfg: cfg, log: in.Debug}
 	if f.http, err = form.WithCookieJar(in.HTTP, in.URL); err != nil {
 		return "", err
+	}
+	if !cfg.keepSession && in.CacheDir != "" {
+		// A session kept before keep_session = false is not kept either.
+		if _, err := ForgetSession(ctx, in.CacheDir, cfg.embed.String(), in.Username); err != nil {
+			f.log.Printf("okta: removing the kept session: %v", err)
+		}
 	}
 	if saml, ok := f.reuseSession(ctx); ok {
 		return saml, nil

@@ -47,6 +47,9 @@ func ForgetSession(ctx context.Context, cacheDir, embedLink, user string) (bool,
 		return false, nil
 	}
 	path := SessionPath(cacheDir, embedLink, user)
+	if _, err := os.Lstat(path); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
 	lock, err := lockedfile.Acquire(ctx, path+".lock", lockWait)
 	if errors.Is(err, fs.ErrNotExist) {
 		return false, nil
