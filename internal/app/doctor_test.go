@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,8 +13,9 @@ import (
 
 // doctorSetup is a healthy set-up against the sandbox: a configuration,
 // a login that wrote keys and cached them, and a password in the keyring.
-func doctorSetup(t *testing.T) *cli {
-	s := startSandbox(t, sandbox.Options{})
+func doctorSetup(t *testing.T) (*cli, *bytes.Buffer) {
+	log := &bytes.Buffer{} // the sandbox writes it under its own lock
+	s := startSandbox(t, sandbox.Options{Log: log})
 	c := newCLI(t)
 	c.env["AWSFED_KEYRING_BACKEND"] = "file"
 	c.env["AWSFED_KEYRING_PASSPHRASE"] = "doctor-test-passphrase"
@@ -24,12 +26,17 @@ func doctorSetup(t *testing.T) *cli {
 	if code, _, stderr := c.run("demo\n", nil, "login", "dev", "--password-stdin", "--store-password"); code != 0 {
 		t.Fatalf("login: exit %d\n%s", code, stderr)
 	}
-	return c
+	log.Reset()
+	return c, log
 }
 
 func TestDoctorOnAHealthySandbox(t *testing.T) {
-	c := doctorSetup(t)
+	c, log := doctorSetup(t)
 	code, stdout, stderr := c.run("", nil, "doctor")
+	// Without --sign-in the IdP gets one plain GET, STS one unsigned call.
+	if requests := log.String(); strings.Count(requests, "\n") != 2 || !strings.Contains(requests, "idp GET /idp/sso -> 302") || !strings.Contains(requests, "sts POST / GetCallerIdentity -> 403 MissingAuthenticationToken") {
+		t.Errorf("the sandbox saw:\n%s", requests)
+	}
 	t.Logf("awsfed doctor:\n%s", stdout)
 	if code != 0 {
 		t.Errorf("exit %d, want 0; stderr:\n%s", code, stderr)
@@ -70,8 +77,19 @@ func TestDoctorOnAHealthySandbox(t *testing.T) {
 	}
 }
 
+func TestDoctorSignIn(t *testing.T) {
+	c, log := doctorSetup(t)
+	code, stdout, stderr := c.run("", nil, "doctor", "--sign-in")
+	if code != 0 || !strings.Contains(stdout, "PASS  account dev sign-in: signed in: keys of arn:aws:sts::"+sandbox.Account+":assumed-role/Dev/demo") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(log.String(), "sts POST / AssumeRoleWithSAML -> 200") {
+		t.Errorf("no sign-in reached the sandbox:\n%s", log)
+	}
+}
+
 func TestDoctorFindsAFault(t *testing.T) {
-	c := doctorSetup(t)
+	c, _ := doctorSetup(t)
 	cred := filepath.Join(c.home, ".aws", "credentials")
 	if err := os.Chmod(cred, 0o644); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,7 @@ func (d *doctor) checkIdP(ctx context.Context, file *config.File, l *config.Logi
 	if err != nil || u.Host == "" || (!strings.EqualFold(u.Scheme, "https") && !strings.EqualFold(u.Scheme, "http")) {
 		return []Result{fail(subject, "url", fmt.Sprintf("%q is not an https:// URL", httpx.RedactString(l.URL)), "set "+section+" to the IdP's https:// address")}
 	}
-	c, err := cmdutil.IdPClient(l, cmdutil.IdPSection(l, file), false, d.opts.Timeout, nil)
+	c, err := cmdutil.IdPClient(l, cmdutil.IdPSection(l, file), false, d.opts.Timeout, d.f.Debug())
 	t := target{subject: subject, url: u, client: c, err: err, fixURL: section}
 	rs, ok := d.reach(ctx, t)
 	if !ok {

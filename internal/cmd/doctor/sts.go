@@ -40,7 +40,7 @@ func (d *doctor) checkSTS(ctx context.Context, l *config.Login) []Result {
 	resolved := *l
 	resolved.STSEndpoint = endpoint
 	rs := []Result{d.caBundle(subject, l)}
-	c, err := cmdutil.STSClient(&resolved, d.getenv, d.opts.Timeout, nil)
+	c, err := cmdutil.STSClient(&resolved, d.getenv, d.opts.Timeout, d.f.Debug())
 	t := target{subject: subject, url: u, client: c, err: err, fixURL: fixURL}
 	more, ok := d.reach(ctx, t)
 	rs = append(rs, more...)
