@@ -1,10 +1,12 @@
 package doctor
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"github.com/awsfed/awsfed/internal/awsfiles"
+	"github.com/awsfed/awsfed/internal/childproc"
 	"github.com/awsfed/awsfed/internal/cmd/setupprofile"
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/inifile"
@@ -82,7 +85,7 @@ func readAWSFile(subject, path string) (*iniFile, Result, bool) {
 // checkAWSFiles checks the AWS credentials and config files: they parse,
 // their modes, static keys that shadow credential_process or have expired,
 // long-term keys where awsfed writes, and each credential_process command.
-func checkAWSFiles(getenv func(string) string, now time.Time, file *config.File, logins []*config.Login, loc *setupprofile.Locator) []Result {
+func checkAWSFiles(ctx context.Context, getenv func(string) string, now time.Time, file *config.File, logins []*config.Login, loc *setupprofile.Locator, version string) []Result {
 	var rs []Result
 	credPath, err := awsfiles.CredentialsPath(getenv)
 	if err != nil {
@@ -114,7 +117,7 @@ func checkAWSFiles(getenv func(string) string, now time.Time, file *config.File,
 		return strings.TrimSpace(name), ok
 	})
 	rs = append(rs, checkKeys(cred, cfg, creds, profiles, now, logins)...)
-	rs = append(rs, checkProcesses(cfg, profiles, file, loc)...)
+	rs = append(rs, checkProcesses(ctx, cfg, profiles, file, loc, version)...)
 	return rs
 }
 
@@ -202,7 +205,7 @@ func checkKeys(cred, cfg *iniFile, creds, profiles map[string]section, now time.
 // checkProcesses vets each credential_process that runs awsfed: an
 // executable that is not in a temporary directory or Go's build cache, and
 // an account the configuration knows.
-func checkProcesses(cfg *iniFile, profiles map[string]section, file *config.File, loc *setupprofile.Locator) []Result {
+func checkProcesses(ctx context.Context, cfg *iniFile, profiles map[string]section, file *config.File, loc *setupprofile.Locator, version string) []Result {
 	const subject = "aws config"
 	var rs []Result
 	for _, name := range sortedNames(profiles) {
@@ -242,9 +245,40 @@ func checkProcesses(cfg *iniFile, profiles map[string]section, file *config.File
 				continue
 			}
 		}
-		rs = append(rs, pass(subject, "credential_process", fmt.Sprintf("%s: [%s] runs %s credential-process %s", at, awsfiles.ConfigSection(name), bin, account)))
+		found := fmt.Sprintf("%s: [%s] runs %s credential-process %s", at, awsfiles.ConfigSection(name), bin, account)
+		switch said := versionOf(ctx, bin); {
+		case said == "awsfed "+version:
+			rs = append(rs, pass(subject, "credential_process", found+" ("+said+", as this one)"))
+		case strings.HasPrefix(said, "awsfed "):
+			rs = append(rs, warn(subject, "credential_process", found+", which is "+said+", and this one is awsfed "+version,
+				"if the profile should run this awsfed, run awsfed setup-profile ACCOUNT with it; otherwise upgrade "+bin))
+		default:
+			rs = append(rs, fail(subject, "credential_process", found+", which does not answer --version as awsfed does", fix))
+		}
 	}
 	return rs
+}
+
+// versionOf runs bin --version, as the AWS CLI would run bin, without
+// awsfed's variables, and returns the first line it printed: "awsfed v1.2.3".
+func versionOf(ctx context.Context, bin string) string {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--version")
+	env := os.Environ()
+	cmd.Env = childproc.Env(env, nil, childproc.NamesWithPrefix(env, "AWSFED_"))
+	out, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	line = strings.TrimSpace(line)
+	for _, r := range line {
+		if r < ' ' || r > '~' || len(line) > 80 {
+			return "" // not awsfed's answer: not worth echoing
+		}
+	}
+	return line
 }
 
 func indexOf(words []string, w string) int {

@@ -134,7 +134,7 @@ func (d *doctor) run(ctx context.Context) []Result {
 			rs = append(rs, d.checkSTS(ctx, l)...)
 		}
 	}
-	rs = append(rs, checkAWSFiles(d.getenv, d.now(), file, logins, d.locator())...)
+	rs = append(rs, checkAWSFiles(ctx, d.getenv, d.now(), file, logins, d.locator(), d.f.Version)...)
 	rs = append(rs, d.checkKeyring(ctx, logins)...)
 	rs = append(rs, checkCache(d.getenv)...)
 	if d.opts.SignIn {

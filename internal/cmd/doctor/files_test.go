@@ -21,13 +21,13 @@ func (r *rig) awsFiles(credentials, cfg string, logins ...*config.Login) []Resul
 		r.write(".aws/config", cfg, 0o600)
 	}
 	file := &config.File{Path: "/cfg", Exists: true, Accounts: map[string]*config.Account{"dev": {Name: "dev"}}}
-	return checkAWSFiles(func(k string) string { return r.env[k] }, r.now, file, logins, r.options().Locator)
+	return checkAWSFiles(r.t.Context(), func(k string) string { return r.env[k] }, r.now, file, logins, r.options().Locator, "test")
 }
 
 // installed is an awsfed binary outside any temporary directory, as far
 // as the test's locator knows.
 func (r *rig) installed() string {
-	return r.write("bin/awsfed", "#!/bin/sh\n", 0o755)
+	return r.write("bin/awsfed", "#!/bin/sh\necho awsfed test\n", 0o755)
 }
 
 func TestShadowingKeys(t *testing.T) {
@@ -36,7 +36,7 @@ func TestShadowingKeys(t *testing.T) {
 	rs := r.awsFiles("[dev]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\n",
 		"[profile dev]\ncredential_process = "+bin+" credential-process dev\n")
 	expect(t, rs, "aws credentials", "shadowing", Fail, "credentials:1: [dev] holds static keys", "config:2", "never refresh", "awsfed setup-profile")
-	expect(t, rs, "aws config", "credential_process", Pass, "config:2: [profile dev] runs "+bin+" credential-process dev")
+	expect(t, rs, "aws config", "credential_process", Pass, "config:2: [profile dev] runs "+bin+" credential-process dev (awsfed test, as this one)")
 }
 
 func TestCredentialsFileMode0644(t *testing.T) {
@@ -70,7 +70,7 @@ func TestTempDirCredentialProcess(t *testing.T) {
 	loc := setupprofile.DefaultLocator(func(k string) string { return r.env[k] })
 	r.write(".aws/config", "[profile dev]\ncredential_process = "+bin+" credential-process dev\n\n[profile other]\ncredential_process = /usr/bin/other-tool --json\n", 0o600)
 	file := &config.File{Path: "/cfg", Exists: true, Accounts: map[string]*config.Account{"dev": {Name: "dev"}}}
-	rs := checkAWSFiles(func(k string) string { return r.env[k] }, r.now, file, nil, loc)
+	rs := checkAWSFiles(t.Context(), func(k string) string { return r.env[k] }, r.now, file, nil, loc, "test")
 	expect(t, rs, "aws config", "credential_process", Fail, "config:2: [profile dev] runs "+bin+": it is under ", "a temporary directory", "install awsfed", "setup-profile")
 	for _, res := range rs {
 		if strings.Contains(res.Found, "other-tool") {
@@ -100,6 +100,18 @@ func TestCredentialProcessProblems(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("credential_process checks:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// A profile that runs another version of awsfed, or a program that is not
+// awsfed at all, is named.
+func TestCredentialProcessVersion(t *testing.T) {
+	r := newRig(t)
+	old := r.write("old/awsfed", "#!/bin/sh\necho awsfed v0.9.0\n", 0o755)
+	other := r.write("other/awsfed", "#!/bin/sh\necho usage: something else; exit 2\n", 0o755)
+	rs := r.awsFiles("", "[profile dev]\ncredential_process = "+old+" credential-process dev\n")
+	expect(t, rs, "aws config", "credential_process", Warn, "which is awsfed v0.9.0, and this one is awsfed test", "setup-profile")
+	rs = r.awsFiles("", "[profile dev]\ncredential_process = "+other+" credential-process dev\n")
+	expect(t, rs, "aws config", "credential_process", Fail, "does not answer --version as awsfed does")
 }
 
 func TestExpiredKeysLeftBehind(t *testing.T) {
