@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
 )
 
@@ -261,91 +260,55 @@ func (f *flow) sendThenCode(ctx context.Context, state string, fc factor, verify
 // verifyCodes posts codes until Okta takes one or the tries run out.
 // typed is a code already in hand ("" = get one).
 func (f *flow) verifyCodes(ctx context.Context, state string, fc factor, verify *url.URL, typed string) (string, error) {
+	question := fc.kind() == kindQuestion
+	ask := provider.CodeAsk{Name: fc.name(), UpFrontOK: fc.kind() == kindCode, Raw: question}
+	if q, ok := fc.Profile["questionText"].(string); ok && question {
+		ask.Question = "Okta security question: " + f.oneLine(q)
+	}
 	for {
-		code, err := f.nextCode(ctx, fc, typed)
+		ask.Typed = typed
+		code, err := f.codes.Next(ctx, f.in.Prompt, ask)
 		if err != nil {
 			return "", err
 		}
 		typed = ""
-		f.codeTries++
 		if code == "" {
-			f.codeTrouble = "No code typed"
-		} else {
-			f.secrets = append(f.secrets, code)
-			req := verifyRequest{StateToken: state, PassCode: code}
-			if fc.kind() == kindQuestion {
-				req = verifyRequest{StateToken: state, Answer: code}
+			if err := f.codes.Exhausted(fc.name()); err != nil {
+				return "", err
 			}
-			a, err := f.postJSON(ctx, verify, req)
+			continue
+		}
+		f.secrets = append(f.secrets, code)
+		req := verifyRequest{StateToken: state, PassCode: code}
+		if question {
+			req = verifyRequest{StateToken: state, Answer: code}
+		}
+		a, err := f.postJSON(ctx, verify, req)
+		if err != nil {
+			return "", err
+		}
+		if a.status == http.StatusOK {
+			t, err := f.transaction(a)
 			if err != nil {
 				return "", err
 			}
-			if a.status == http.StatusOK {
-				t, err := f.transaction(a)
-				if err != nil {
-					return "", err
-				}
-				f.log.Printf("okta: Okta accepted the %s", fc.name())
-				return f.finish(ctx, a, t)
-			}
-			if err := f.failure(a); errors.Is(err, errStateExpired) {
-				f.codeTries-- // the code was never judged
-				if f.codeFromFlag {
-					f.mfaCodeUsed = false
-				}
-				f.codeTrouble = "The sign-in expired before the code was checked; signed in again"
-				return "", err
-			} else if !errors.Is(err, errWrongCode) {
-				return "", err
-			}
-			f.codeTrouble = "Wrong code"
-			if fc.kind() == kindQuestion {
-				f.codeTrouble = "Wrong answer"
-			}
-			f.log.Printf("okta: Okta refused the %s (try %d of %d)", fc.name(), f.codeTries, maxCodeTries)
+			f.log.Printf("okta: Okta accepted the %s", fc.name())
+			return f.finish(ctx, a, t)
 		}
-		if f.codeTries >= maxCodeTries {
-			return "", &provider.MFARejectedError{Detail: fmt.Sprintf("Okta refused %d %ss", f.codeTries, fc.name())}
+		switch err := f.failure(a); {
+		case errors.Is(err, errStateExpired):
+			f.codes.Unjudged()
+			return "", err
+		case !errors.Is(err, errWrongCode):
+			return "", err
+		}
+		f.log.Printf("okta: Okta refused the %s (try %d of %d)", fc.name(), f.codes.Tries(), provider.MaxCodeTries)
+		why := "Wrong code"
+		if question {
+			why = "Wrong answer"
+		}
+		if err := f.codes.Wrong(why, fc.name()); err != nil {
+			return "", err
 		}
 	}
-}
-
-// nextCode is the code typed while waiting, else the one given up front
-// (never for a code Okta sends, which cannot be known before), else one
-// asked for without echo.
-func (f *flow) nextCode(ctx context.Context, fc factor, typed string) (string, error) {
-	f.codeFromFlag = false
-	if typed != "" {
-		return provider.CleanCode(typed), nil
-	}
-	if f.in.MFACode != "" && !f.mfaCodeUsed && fc.kind() == kindCode {
-		f.mfaCodeUsed, f.codeFromFlag = true, true
-		f.log.Printf("okta: using the code given up front for the %s", fc.name())
-		return provider.CleanCode(f.in.MFACode), nil
-	}
-	label := fc.name()
-	if q, ok := fc.Profile["questionText"].(string); ok && fc.kind() == kindQuestion {
-		label = "Okta security question: " + f.oneLine(q)
-	}
-	if f.codeTrouble != "" {
-		label = fmt.Sprintf("%s; %s (try %d of %d)", f.codeTrouble, fc.name(), f.codeTries+1, maxCodeTries)
-	}
-	code, err := f.in.Prompt.Password(ctx, label)
-	if errors.Is(err, prompt.ErrNoTerminal) {
-		if f.codeTries > 0 {
-			return "", &provider.MFARejectedError{Detail: fmt.Sprintf("Okta refused the %s and there is no terminal to ask for another", fc.name()),
-				Hint: "pass a current code with --mfa-code-stdin or AWSFED_MFA_CODE, or run awsfed in a terminal"}
-		}
-		return "", &provider.InputNeededError{
-			What: fmt.Sprintf("Okta asks for the %s and there is no terminal to ask on", fc.name()),
-			Hint: "run awsfed in a terminal; a code from an authenticator app or token (not one sent by SMS, call or email) can also come from --mfa-code-stdin or AWSFED_MFA_CODE",
-		}
-	}
-	if err != nil {
-		return "", fmt.Errorf("asking for the %s: %w", fc.name(), err)
-	}
-	if fc.kind() == kindQuestion {
-		return code, nil // an answer is judged as typed, spaces included
-	}
-	return provider.CleanCode(code), nil
 }

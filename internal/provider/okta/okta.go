@@ -49,7 +49,6 @@ const (
 
 const (
 	defaultMFATimeout = 90 * time.Second
-	maxCodeTries      = 3
 	// The push poll starts at 1 s, as Okta's own clients poll, and backs
 	// off so that a slow approval spends few of the org's API calls.
 	pushFirstPoll = time.Second
@@ -168,12 +167,9 @@ type flow struct {
 
 	// What survives a restart after an expired state token, so that the
 	// user is not asked twice and the tries stay bounded.
-	password     string
-	factorID     string
-	mfaCodeUsed  bool
-	codeFromFlag bool
-	codeTries    int
-	codeTrouble  string
+	password string
+	factorID string
+	codes    provider.Codes
 }
 
 // Assertion signs the user in and returns the SAMLResponse exactly as Okta
@@ -185,7 +181,7 @@ func (p *Provider) Assertion(ctx context.Context, in *provider.Input) (string, e
 	if err != nil {
 		return "", err
 	}
-	f := &flow{p: p, in: in, cfg: cfg, log: in.Debug}
+	f := &flow{p: p, in: in, cfg: cfg, log: in.Debug, codes: provider.Codes{Vendor: "Okta", UpFront: in.MFACode}}
 	if f.http, err = form.WithCookieJar(in.HTTP, in.URL); err != nil {
 		return "", err
 	}

@@ -12,7 +12,7 @@ import (
 // push sends one Okta Verify push and polls until it is approved, denied
 // or timed out, or the user types the code Okta Verify shows instead.
 func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.URL, code *factor) (string, error) {
-	if f.in.MFACode != "" && !f.mfaCodeUsed && code != nil {
+	if f.codes.UpFrontLeft() && code != nil {
 		// A code given up front needs no push buzzing the phone.
 		return f.verifyCodes(ctx, state, *code, f.mustHref(code), "")
 	}

@@ -24,11 +24,8 @@ type flow struct {
 
 	// What survives a restart after an expired state token, so that the
 	// user is not asked twice and the tries stay bounded.
-	deviceID     flexID
-	mfaCodeUsed  bool
-	codeFromFlag bool // the last code was --mfa-code
-	codeTries    int
-	codeTrouble  string // why the last code failed, for the next prompt
+	deviceID flexID
+	codes    provider.Codes
 }
 
 // Assertion logs the user in through OneLogin's API and returns the
@@ -47,7 +44,7 @@ func (p *Provider) Assertion(ctx context.Context, in *provider.Input) (string, e
 	if in.Password == nil {
 		return "", &provider.InputNeededError{What: "no way to get the password", Hint: "pass --password-stdin or set AWSFED_PASSWORD"}
 	}
-	f := &flow{p: p, in: in, cfg: cfg, log: in.Debug}
+	f := &flow{p: p, in: in, cfg: cfg, log: in.Debug, codes: provider.Codes{Vendor: "OneLogin", UpFront: in.MFACode}}
 	// The token first: a wrong API credential is reported before the user
 	// types a password for nothing.
 	if f.tok, err = f.getToken(ctx, ""); err != nil {

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/awsfed/awsfed/internal/httpx"
-	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
 )
 
@@ -138,84 +137,48 @@ func (f *flow) sendThenCode(ctx context.Context, state string, dev device) (stri
 
 // verifyCodes posts codes until OneLogin takes one or the tries run out.
 // typed is a code already in hand ("" = get one); notify, when set, is
-// sent as do_not_notify.
+// sent as do_not_notify. A code sent by SMS cannot be known before it is
+// sent, so a code given up front serves the other kinds only.
 func (f *flow) verifyCodes(ctx context.Context, state string, dev device, typed string, notify *bool) (string, error) {
+	name := dev.Type + " code"
 	for {
-		code, err := f.nextCode(ctx, dev, typed)
+		code, err := f.codes.Next(ctx, f.in.Prompt, provider.CodeAsk{Name: name, Typed: typed, UpFrontOK: kindOf(dev.Type) != kindSend})
 		if err != nil {
 			return "", err
 		}
 		typed = ""
-		f.codeTries++
 		if code == "" {
-			f.codeTrouble = "No code typed"
-		} else {
-			f.secrets = append(f.secrets, code)
-			a, err := f.post(ctx, pathVerify, f.tok.header(), verifyRequest{AppID: f.cfg.appID, DeviceID: string(dev.ID), StateToken: state, OTPToken: code, DoNotNotify: notify})
+			if err := f.codes.Exhausted(name); err != nil {
+				return "", err
+			}
+			continue
+		}
+		f.secrets = append(f.secrets, code)
+		a, err := f.post(ctx, pathVerify, f.tok.header(), verifyRequest{AppID: f.cfg.appID, DeviceID: string(dev.ID), StateToken: state, OTPToken: code, DoNotNotify: notify})
+		if err != nil {
+			return "", err
+		}
+		if a.status == http.StatusOK {
+			s, err := f.saml(a)
 			if err != nil {
 				return "", err
 			}
-			if a.status == http.StatusOK {
-				s, err := f.saml(a)
-				if err != nil {
-					return "", err
-				}
-				if s.Data == "" {
-					return "", f.unexpected(a, "no SAML response after the code")
-				}
-				f.log.Printf("onelogin: OneLogin accepted the %s code", dev.Type)
-				return s.Data, nil
+			if s.Data == "" {
+				return "", f.unexpected(a, "no SAML response after the code")
 			}
-			if err := f.failure(a); errors.Is(err, errStateExpired) {
-				f.codeTries-- // the code was never judged
-				if f.codeFromFlag {
-					f.mfaCodeUsed = false
-				}
-				// After the restart the user is asked again: say why.
-				f.codeTrouble = "The sign-in expired before the code was checked; signed in again"
-				return "", err
-			} else if !errors.Is(err, errWrongCode) {
-				return "", err
-			}
-			f.codeTrouble = "Wrong code"
-			f.log.Printf("onelogin: OneLogin refused the %s code (try %d of %d)", dev.Type, f.codeTries, maxCodeTries)
+			f.log.Printf("onelogin: OneLogin accepted the %s code", dev.Type)
+			return s.Data, nil
 		}
-		if f.codeTries >= maxCodeTries {
-			return "", &provider.MFARejectedError{Detail: fmt.Sprintf("OneLogin refused %d %s codes", f.codeTries, dev.Type)}
+		switch err := f.failure(a); {
+		case errors.Is(err, errStateExpired):
+			f.codes.Unjudged() // after the restart the user is asked again, told why
+			return "", err
+		case !errors.Is(err, errWrongCode):
+			return "", err
+		}
+		f.log.Printf("onelogin: OneLogin refused the %s code (try %d of %d)", dev.Type, f.codes.Tries(), provider.MaxCodeTries)
+		if err := f.codes.Wrong("Wrong code", name); err != nil {
+			return "", err
 		}
 	}
-}
-
-// nextCode is the code typed while waiting, else --mfa-code once, else
-// one asked for. A code sent by SMS cannot be known before it is sent,
-// so --mfa-code serves the other kinds only.
-func (f *flow) nextCode(ctx context.Context, dev device, typed string) (string, error) {
-	f.codeFromFlag = false
-	if typed != "" {
-		return provider.CleanCode(typed), nil
-	}
-	if f.in.MFACode != "" && !f.mfaCodeUsed && kindOf(dev.Type) != kindSend {
-		f.mfaCodeUsed, f.codeFromFlag = true, true
-		f.log.Printf("onelogin: using the code given up front for %s", dev.Type)
-		return provider.CleanCode(f.in.MFACode), nil
-	}
-	label := dev.Type + " code"
-	if f.codeTrouble != "" {
-		label = fmt.Sprintf("%s; %s code (try %d of %d)", f.codeTrouble, dev.Type, f.codeTries+1, maxCodeTries)
-	}
-	code, err := f.in.Prompt.Password(ctx, label)
-	if errors.Is(err, prompt.ErrNoTerminal) {
-		if f.codeTries > 0 {
-			return "", &provider.MFARejectedError{Detail: fmt.Sprintf("OneLogin refused the %s code and there is no terminal to ask for another", dev.Type),
-				Hint: "pass a current code with --mfa-code-stdin or AWSFED_MFA_CODE, or run awsfed in a terminal"}
-		}
-		return "", &provider.InputNeededError{
-			What: fmt.Sprintf("OneLogin asks for a %s code and there is no terminal to ask on", dev.Type),
-			Hint: "run awsfed in a terminal; a code from an authenticator app (not one sent by SMS, voice or email) can also come from --mfa-code-stdin or AWSFED_MFA_CODE",
-		}
-	}
-	if err != nil {
-		return "", fmt.Errorf("asking for the %s code: %w", dev.Type, err)
-	}
-	return provider.CleanCode(code), nil
 }

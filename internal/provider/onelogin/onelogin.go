@@ -56,10 +56,7 @@ const (
 // configuration file.
 const EnvClientSecret = "AWSFED_ONELOGIN_CLIENT_SECRET"
 
-const (
-	defaultMFATimeout = 90 * time.Second
-	maxCodeTries      = 3
-)
+const defaultMFATimeout = 90 * time.Second
 
 // Provider is the OneLogin API provider. It holds no state between calls;
 // its fields exist so that tests can replace the clock.

@@ -23,7 +23,7 @@ const (
 // the user types the code Protect shows instead, or the time is up.
 func (f *flow) push(ctx context.Context, state string, dev device) (string, error) {
 	yes, no := true, false
-	if f.in.MFACode != "" && !f.mfaCodeUsed {
+	if f.codes.UpFrontLeft() {
 		// A code given up front needs no push buzzing the phone.
 		return f.verifyCodes(ctx, state, dev, "", &yes)
 	}
