@@ -48,17 +48,7 @@ func TestBrowserLiveFirstLoginThenSilentRefresh(t *testing.T) {
 	h := b.home(t, "")
 	h.setenv("DISPLAY", b.display)
 
-	bg := h.start(t, "login", "dev")
-	id := waitWindow(t, b.display, "Enter your username and password", bg, 30*time.Second)
-	typeLikeAPerson(t, b.display, id,
-		[]string{"type", "--delay", "40", "alice"},
-		[]string{"key", "Tab"},
-		[]string{"type", "--delay", "40", "alice-pass"},
-		[]string{"key", "Return"})
-	if code := bg.wait(t, 60*time.Second); code != 0 {
-		t.Fatalf("awsfed login: exit %d\n%s", code, bg.stderr.String())
-	}
-	firstLogin := time.Since(bg.started)
+	firstLogin := signInInTheWindow(t, b, h)
 	if n := b.passwordPosts(t); n != 1 {
 		t.Fatalf("%d password POSTs to the IdP after the first login, want 1", n)
 	}

@@ -21,7 +21,7 @@ type home struct {
 	env []string
 }
 
-func newHome(t *testing.T) *home {
+func newHome(t testing.TB) *home {
 	t.Helper()
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "aws-config")

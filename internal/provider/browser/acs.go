@@ -37,7 +37,12 @@ func newACS(raw string) (acs, error) {
 // knowing where the sign-in stands). The wildcards match more than AWS's
 // hosts; matches checks each paused request exactly.
 func (a acs) patterns() []*fetch.RequestPattern {
-	ps := []*fetch.RequestPattern{{URLPattern: "*", ResourceType: network.ResourceTypeDocument, RequestStage: fetch.RequestStageRequest}}
+	ps := []*fetch.RequestPattern{
+		{URLPattern: "*", ResourceType: network.ResourceTypeDocument, RequestStage: fetch.RequestStageRequest},
+		// The answers too: the page that carries the SAMLResponse is read
+		// as it arrives, not after its images, styles and script ran.
+		{URLPattern: "*", ResourceType: network.ResourceTypeDocument, RequestStage: fetch.RequestStageResponse},
+	}
 	if a.override != nil {
 		u := *a.override
 		u.RawQuery, u.Fragment = "", ""

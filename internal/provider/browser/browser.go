@@ -237,6 +237,12 @@ func (r *signIn) silent(ctx context.Context, cookies []*network.Cookie) (saml, a
 			if err := r.badACS(s); err != nil {
 				return "", "", nil, err
 			}
+			s.mu.Lock()
+			le := s.loadErr
+			s.mu.Unlock()
+			if le != nil {
+				return "", "", nil, r.loadFailed(ctx, le)
+			}
 			_, quiet, _ := s.where()
 			if quiet < loginQuiet {
 				continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"iter"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/awsfed/awsfed/internal/debug"
 	"github.com/awsfed/awsfed/internal/httpx"
+	"github.com/awsfed/awsfed/internal/provider/form"
 )
 
 // session is one browser process on the profile: headless for the silent
@@ -46,6 +48,7 @@ type session struct {
 	lastDoc   time.Time // when it was requested
 	docs      int       // documents requested so far
 	badACS    bool      // a POST to the ACS without a SAMLResponse was stopped
+	loadErr   *loadError
 	startedAt time.Time
 }
 
@@ -128,6 +131,18 @@ func (s *session) watch(events iter.Seq2[fetch.EventRequestPaused, error]) {
 		if err != nil {
 			return
 		}
+		if ev.ResponseStatusCode != 0 || ev.ResponseErrorReason != "" {
+			if ev.ResponseStatusCode == 200 && ev.ResourceType == network.ResourceTypeDocument {
+				s.read(ev)
+			}
+			if ev.ResponseErrorReason != "" && ev.ResourceType == network.ResourceTypeDocument && ev.Request != nil {
+				s.mu.Lock()
+				s.loadErr = &loadError{url: ev.Request.URL, text: string(ev.ResponseErrorReason)}
+				s.mu.Unlock()
+			}
+			_, _ = chromedp.CallBrowser(s.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+			continue
+		}
 		if ev.Request != nil && s.acs.matches(ev.Request.URL) {
 			s.fail(ev)
 			if strings.EqualFold(ev.Request.Method, "POST") {
@@ -157,6 +172,42 @@ func (s *session) watch(events iter.Seq2[fetch.EventRequestPaused, error]) {
 	}
 }
 
+// read looks for the SAMLResponse in a page as it arrives, with the form
+// provider's parser: a form that posts it to the ACS is as good as the POST
+// itself, and taking it there saves waiting for the page's resources and
+// script. The POST, should the page still send it, is failed all the same.
+func (s *session) read(ev fetch.EventRequestPaused) {
+	if ev.Request == nil || !strings.Contains(strings.ToLower(responseHeader(ev.ResponseHeaders, "Content-Type")), "html") {
+		return
+	}
+	res, err := chromedp.CallBrowser(s.ctx, fetch.GetResponseBody, fetch.GetResponseBodyParams{RequestID: ev.RequestID})
+	if err != nil {
+		return
+	}
+	u, err := url.Parse(ev.Request.URL)
+	if err != nil {
+		return
+	}
+	pg := form.ReadSAMLPage(res.Body, u, int(ev.ResponseStatusCode))
+	if !pg.Found || pg.Response == "" || !s.acs.matches(pg.Action) {
+		return
+	}
+	s.log.Printf("browser: %s holds the SAMLResponse for %s; taken from the page", httpx.RedactString(ev.Request.URL), httpx.RedactString(pg.Action))
+	select {
+	case s.captured <- pg.Response:
+	default:
+	}
+}
+
+func responseHeader(h []*fetch.HeaderEntry, name string) string {
+	for _, e := range h {
+		if e != nil && strings.EqualFold(e.Name, name) {
+			return e.Value
+		}
+	}
+	return ""
+}
+
 func (s *session) fail(ev fetch.EventRequestPaused) {
 	_, _ = chromedp.CallBrowser(s.ctx, fetch.FailRequest, fetch.FailRequestParams{RequestID: ev.RequestID, ErrorReason: network.ErrorReasonAborted})
 }
@@ -164,18 +215,18 @@ func (s *session) fail(ev fetch.EventRequestPaused) {
 // navigate opens u in the first tab. A page that cannot load is an error;
 // one stopped because it went to the ACS is not.
 func (s *session) navigate(u string) error {
+	if s.mode == "window" {
+		// The window opens on a blank tab, whose address bar has the
+		// keyboard: give it to the page before it loads, so that whatever
+		// the user types goes into the IdP's form.
+		_, _ = chromedp.Call(s.ctx, page.BringToFront, cdp.Empty{})
+	}
 	res, err := chromedp.Call(s.ctx, page.Navigate, page.NavigateParams{URL: u})
 	if err != nil {
 		return err
 	}
 	if res.ErrorText != "" && res.ErrorText != "net::ERR_ABORTED" {
 		return &loadError{url: u, text: res.ErrorText}
-	}
-	if s.mode == "window" {
-		// The window opened on a blank tab, whose address bar has the
-		// keyboard: give it to the page, so the user types into the IdP's
-		// form at once.
-		_, _ = chromedp.Call(s.ctx, page.BringToFront, cdp.Empty{})
 	}
 	return nil
 }
