@@ -4,6 +4,7 @@ import (
 	"crypto/tls"
 	"io"
 	"log"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -225,4 +226,38 @@ func TestDeadProxy(t *testing.T) {
 	rs := r.doctor().checkIdP(t.Context(), noFile, idpLogin("https://idp.example.com/sso", nil))
 	expect(t, rs, "idp corp", "proxy", Pass, "through the proxy "+dead+" (HTTPS_PROXY)")
 	expect(t, rs, "idp corp", "connect", Fail, "cannot reach "+dead+": connection refused")
+}
+
+// A server that accepts the connection and never answers: the request
+// gives up after --timeout, and the fix names it.
+func TestServerThatNeverAnswers(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	o := newRig(t).options()
+	o.Timeout = 300 * time.Millisecond
+	rs := newDoctor(o).checkIdP(t.Context(), noFile, idpLogin("http://"+l.Addr().String()+"/sso", nil))
+	expect(t, rs, "idp corp", "connect", Pass)
+	expect(t, rs, "idp corp", "http", Fail, "cannot reach "+l.Addr().String()+": no answer within 300ms", "--timeout")
+}
+
+// A name that does not resolve is described as a sign-in would describe
+// it (the lookup itself is not run: tests stay off the network).
+func TestNameThatDoesNotResolve(t *testing.T) {
+	d := newRig(t).doctor()
+	r := d.unreachable("idp corp", "dns", "idp.corp.example:443", &net.DNSError{Err: "no such host", Name: "idp.corp.example", IsNotFound: true})
+	if r.Verdict != Fail || r.Found != "cannot reach idp.corp.example:443: host name does not resolve" || !strings.Contains(r.Fix, "VPN") {
+		t.Errorf("%+v", r)
+	}
 }
