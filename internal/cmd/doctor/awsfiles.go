@@ -18,6 +18,7 @@ import (
 	"github.com/awsfed/awsfed/internal/cmd/setupprofile"
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/inifile"
+	"github.com/awsfed/awsfed/internal/lockedfile"
 	"github.com/awsfed/awsfed/internal/provider"
 )
 
@@ -100,11 +101,13 @@ func checkAWSFiles(ctx context.Context, getenv func(string) string, now time.Tim
 	if credOK && cred.info != nil {
 		rs = append(rs, credentialsMode(cred))
 	}
+	rs = append(rs, lockFile("aws credentials", credPath)...)
 	cfg, r, cfgOK := readAWSFile("aws config", cfgPath)
 	rs = append(rs, r)
 	if cfgOK && cfg.info != nil {
 		rs = append(rs, configMode(cfg))
 	}
+	rs = append(rs, lockFile("aws config", cfgPath)...)
 	if !credOK || !cfgOK {
 		return rs
 	}
@@ -144,6 +147,35 @@ func configMode(f *iniFile) Result {
 		return fail(subject, "mode", found+": others can write it, and so choose the program credential_process runs as you", "chmod 600 "+f.path)
 	}
 	return pass(subject, "mode", found+": only you can change it")
+}
+
+// lockFile reports a lock file beside path that awsfed's writers would
+// refuse to use (see lockedfile): a link, not a file, or someone else's.
+// A missing or usable one says nothing.
+func lockFile(subject, path string) []Result {
+	target, err := lockedfile.ResolveTarget(path)
+	if err != nil {
+		return []Result{fail(subject, "lock", err.Error(), "fix or remove the symbolic link "+path)}
+	}
+	lock := target + ".lock"
+	info, err := os.Lstat(lock)
+	why := ""
+	switch {
+	case err != nil:
+		return nil
+	case info.Mode()&fs.ModeSymlink != 0:
+		why = "is a symbolic link"
+	case !info.Mode().IsRegular():
+		why = "is not a regular file"
+	default:
+		if uid, ok := ownerOf(info); ok && uid != os.Geteuid() {
+			why = fmt.Sprintf("belongs to user id %d", uid)
+		}
+	}
+	if why == "" {
+		return nil
+	}
+	return []Result{fail(subject, "lock", fmt.Sprintf("the lock file %s %s, which awsfed will not write into: writing %s fails", lock, why, path), "remove "+lock+" (awsfed makes a new one)")}
 }
 
 // Keys of the credentials file, as the AWS CLI names them.

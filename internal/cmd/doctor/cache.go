@@ -64,8 +64,8 @@ func checkCache(getenv func(string) string) []Result {
 
 // private checks that path is the user's and grants others none of loose.
 func private(subject, check, path string, info fs.FileInfo, loose fs.FileMode, chmod string) (Result, bool) {
-	if uid, ok := ownerOf(info); ok && uid != os.Getuid() {
-		return fail(subject, check, fmt.Sprintf("%s belongs to user id %d, not to you (%d)", path, uid, os.Getuid()),
+	if uid, ok := ownerOf(info); ok && uid != os.Geteuid() {
+		return fail(subject, check, fmt.Sprintf("%s belongs to user id %d, not to you (%d)", path, uid, os.Geteuid()),
 			"remove it (awsfed makes it anew), or set XDG_CACHE_HOME to a directory of yours"), false
 	}
 	if perm := info.Mode().Perm(); runtime.GOOS != "windows" && perm&loose != 0 {

@@ -84,10 +84,11 @@ func resolveAccount(getenv func(string) string, reg provider.Registry, file *con
 		return l, fail(subject, "settings", fmt.Sprintf("%s lacks %s, which provider %s needs", section, strings.Join(missing, ", "), root.Provider),
 			"set "+strings.Join(fixes, ", ")+" in "+section+", or run awsfed configure")
 	}
-	found := fmt.Sprintf("%s: provider %s, url %s, profile %s", section, root.Provider, httpx.RedactString(root.URL), l.Profile)
-	if l.RoleARN != "" {
-		found += ", role " + l.RoleARN
+	if l.RoleARN == "" {
+		return l, warn(subject, "role", fmt.Sprintf("[account %s] sets no role_arn: when the IdP grants several roles, awsfed asks which, and credential-process cannot ask", account),
+			fmt.Sprintf("set role_arn in [account %s] of %s (awsfed login %s shows the roles granted)", account, file.Path, account))
 	}
+	found := fmt.Sprintf("%s: provider %s, url %s, profile %s, role %s", section, root.Provider, httpx.RedactString(root.URL), l.Profile, l.RoleARN)
 	if l.Chained() {
 		found += ", chained from " + l.Source.Account
 	}

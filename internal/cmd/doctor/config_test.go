@@ -40,6 +40,12 @@ func TestAccountResolves(t *testing.T) {
 	expect(t, r.checkConfig("nope"), "account nope", "resolve", Fail, "no [account nope]", "configured accounts: dev, prod")
 }
 
+func TestAccountWithoutRole(t *testing.T) {
+	r := newRig(t)
+	r.config("[idp corp]\nprovider = form\nurl = https://idp.example.com/\n[account dev]\nprofile = dev\n")
+	expect(t, r.checkConfig(), "account dev", "role", Warn, "sets no role_arn", "credential-process cannot ask", "set role_arn in [account dev]")
+}
+
 func TestUnknownProvider(t *testing.T) {
 	r := newRig(t)
 	path := r.config("[idp corp]\nprovider = saml2aws\nurl = https://idp.example.com/\n[account dev]\nrole_arn = Dev\n")

@@ -142,6 +142,16 @@ func TestDuplicateSection(t *testing.T) {
 	expect(t, rs, "aws config", "parse", Fail, "config:3:", "ignores case")
 }
 
+func TestSymlinkedLockFile(t *testing.T) {
+	r := newRig(t)
+	cred := r.write(".aws/credentials", "", 0o600)
+	if err := os.Symlink(filepath.Join(r.home, "elsewhere"), cred+".lock"); err != nil {
+		t.Fatal(err)
+	}
+	rs := r.awsFiles("", "")
+	expect(t, rs, "aws credentials", "lock", Fail, "the lock file "+cred+".lock is a symbolic link", "remove "+cred+".lock")
+}
+
 func TestHealthyAWSFiles(t *testing.T) {
 	r := newRig(t)
 	future := r.now.Add(time.Hour).UTC().Format(time.RFC3339)
