@@ -55,6 +55,9 @@ type Options struct {
 	// RolePage is the role-selection page's layout: RolePageHTML (default)
 	// or RolePageData.
 	RolePage string
+	// TeamAccounts gives the default user team a role in this many
+	// accounts (TeamAccount, TeamRole); 0 = 3.
+	TeamAccounts int
 	// ExternalIDs are the ExternalId that AssumeRole of a role (by ARN)
 	// requires, as its trust policy's sts:ExternalId condition would.
 	ExternalIDs map[string]string
@@ -89,6 +92,8 @@ type Sandbox struct {
 	sessions *sessionStore
 	creds    *credStore
 	tokens   *tokenStore
+
+	verifiedCache verifiedCache
 
 	accounts     map[string]bool // where the sandbox IdP is a SAML provider
 	aliases      map[string]string
@@ -125,7 +130,7 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 	s := &Sandbox{now: opts.Now, log: opts.Log, maxSession: opts.MaxSession, lifetime: opts.CredentialLifetime,
 		aliases: opts.Aliases, rolePage: opts.RolePage, externalIDs: opts.ExternalIDs}
 	if s.aliases == nil {
-		s.aliases = defaultAliases()
+		s.aliases = defaultAliases(opts.TeamAccounts)
 	}
 	switch s.rolePage {
 	case "":
@@ -144,7 +149,10 @@ func Start(ctx context.Context, opts Options) (*Sandbox, error) {
 		return nil, fmt.Errorf("sandbox: max session %v is outside 1h to 12h, the range AWS allows for a role", s.maxSession)
 	}
 	var err error
-	if s.users, err = userTable(opts.Users); err != nil {
+	if opts.TeamAccounts < 0 || opts.TeamAccounts > 1000 {
+		return nil, fmt.Errorf("sandbox: %d team accounts is outside 0 to 1000", opts.TeamAccounts)
+	}
+	if s.users, err = userTable(opts.Users, opts.TeamAccounts); err != nil {
 		return nil, err
 	}
 	if s.trust, err = trustTable(opts.Trust); err != nil {

@@ -303,7 +303,7 @@ func (s *Sandbox) acsRoles(b64 string) ([]string, error) {
 	// the signed part only, once a provider's certificate verified it.
 	now := s.now()
 	for _, cert := range s.certs() {
-		a, status, err := verifiedAssertion(b64, cert, now)
+		a, status, err := s.verified(b64, cert, now)
 		if err != nil || status != statusSuccess {
 			continue
 		}

@@ -77,7 +77,7 @@ func (s *Sandbox) assumeRoleWithSAML(req *stsRequest) ([]byte, error) {
 		return nil, invalidToken("Issuer not present in specified provider")
 	}
 	now := s.now()
-	a, status, err := verifiedAssertion(p.assertion, cert, now)
+	a, status, err := s.verified(p.assertion, cert, now)
 	if err != nil {
 		return nil, err
 	}

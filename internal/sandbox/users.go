@@ -21,18 +21,59 @@ const (
 	AuditAccount = "345678901234"
 )
 
-func defaultUsers() []User {
+func defaultUsers(teamAccounts int) []User {
 	return []User{
 		{Name: "demo", Password: "demo", Roles: []string{"Dev", "Admin"}, SessionDuration: time.Hour},
-		// team has a role in each of three accounts: one sign-in, every account.
-		{Name: "team", Password: "team", SessionDuration: time.Hour, Roles: []string{
-			RoleARN("Dev"), AccountRoleARN(ProdAccount, "ReadOnly"), AccountRoleARN(AuditAccount, "Audit"),
-		}},
+		// team has a role in each of three accounts (or teamAccounts): one
+		// sign-in, every account.
+		{Name: "team", Password: "team", SessionDuration: time.Hour, Roles: teamRoles(teamAccounts)},
 	}
 }
 
-func defaultAliases() map[string]string {
-	return map[string]string{Account: "sandbox-dev", ProdAccount: "sandbox-prod", AuditAccount: "sandbox-audit"}
+// TeamAccount is the ID of the team user's i-th account (from 0): Account,
+// ProdAccount, AuditAccount, then 100000000004, 100000000005, …
+func TeamAccount(i int) string {
+	switch i {
+	case 0:
+		return Account
+	case 1:
+		return ProdAccount
+	case 2:
+		return AuditAccount
+	}
+	return fmt.Sprintf("1%011d", i+1)
+}
+
+// TeamRole is the name of the team user's role in its i-th account.
+func TeamRole(i int) string {
+	switch i {
+	case 0:
+		return "Dev"
+	case 1:
+		return "ReadOnly"
+	case 2:
+		return "Audit"
+	}
+	return "Team"
+}
+
+func teamRoles(n int) []string {
+	if n <= 0 {
+		n = 3
+	}
+	roles := make([]string, n)
+	for i := range roles {
+		roles[i] = AccountRoleARN(TeamAccount(i), TeamRole(i))
+	}
+	return roles
+}
+
+func defaultAliases(teamAccounts int) map[string]string {
+	out := map[string]string{Account: "sandbox-dev", ProdAccount: "sandbox-prod", AuditAccount: "sandbox-audit"}
+	for i := 3; i < teamAccounts; i++ {
+		out[TeamAccount(i)] = fmt.Sprintf("sandbox-%d", i+1)
+	}
+	return out
 }
 
 // AccountRoleARN is the ARN of role name in another sandbox account.
@@ -45,9 +86,9 @@ func AccountProviderARN(account string) string {
 	return "arn:aws:iam::" + account + ":saml-provider/" + ProviderName
 }
 
-func userTable(users []User) (map[string]User, error) {
+func userTable(users []User, teamAccounts int) (map[string]User, error) {
 	if users == nil {
-		users = defaultUsers()
+		users = defaultUsers(teamAccounts)
 	}
 	out := make(map[string]User, len(users))
 	for i, u := range users {

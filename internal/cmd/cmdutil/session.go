@@ -17,6 +17,7 @@ import (
 	"github.com/awsfed/awsfed/internal/cache"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/debug"
 	"github.com/awsfed/awsfed/internal/httpx"
 	"github.com/awsfed/awsfed/internal/lockedfile"
 	"github.com/awsfed/awsfed/internal/provider"
@@ -38,7 +39,11 @@ type Session struct {
 	Source *Session
 
 	secrets  *secrets
-	file     *config.File
+	// stsClients are the STS clients of the sessions prepared with this
+	// one, by endpoint and CA bundle: accounts served by one sign-in share
+	// connections.
+	stsClients map[string]*http.Client
+	file       *config.File
 	lf       *LoginFlags
 	cacheDir string
 	progress io.Writer
@@ -111,7 +116,11 @@ func prepare(ctx context.Context, f *factory.Factory, file *config.File, l *conf
 	if err != nil {
 		return nil, err
 	}
-	stsHTTP, err := STSClient(l, f.Getenv, lf.Timeout, debug)
+	owner := s
+	if shared != nil {
+		owner = shared
+	}
+	stsHTTP, err := owner.stsClient(l, lf.Timeout, debug)
 	if err != nil {
 		return nil, err
 	}
@@ -147,6 +156,25 @@ func prepare(ctx context.Context, f *factory.Factory, file *config.File, l *conf
 		}
 	}
 	return s, nil
+}
+
+// stsClient returns the STS client for l, shared with earlier sessions of
+// the same endpoint and CA bundle.
+func (s *Session) stsClient(l *config.Login, timeout time.Duration, d *debug.Logger) (*http.Client, error) {
+	caFile, _, _ := awsCABundle(l.Profile, s.F.Getenv)
+	key := fmt.Sprintf("%s\n%s\n%t", l.STSEndpoint, caFile, l.InsecureSTS)
+	if c, ok := s.stsClients[key]; ok {
+		return c, nil
+	}
+	c, err := STSClient(l, s.F.Getenv, timeout, d)
+	if err != nil {
+		return nil, err
+	}
+	if s.stsClients == nil {
+		s.stsClients = map[string]*http.Client{}
+	}
+	s.stsClients[key] = c
+	return c, nil
 }
 
 // Unattended marks a sign-in that another program started (an AWS tool

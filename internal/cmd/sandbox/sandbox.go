@@ -26,6 +26,7 @@ type Options struct {
 	STSAddr    string
 	SigninAddr string
 	RolePage   string
+	Team       int
 	Trust      []string
 	MaxSession time.Duration
 	Lifetime   time.Duration
@@ -64,6 +65,7 @@ IdP can be checked offline.`,
 	cmd.Flags().StringVar(&opts.STSAddr, "sts-addr", "127.0.0.1:0", "listen address of the STS")
 	cmd.Flags().StringVar(&opts.SigninAddr, "signin-addr", "127.0.0.1:0", "listen address of the sign-in service (federation endpoint, role-selection page)")
 	cmd.Flags().StringVar(&opts.RolePage, "role-page", sb.RolePageHTML, "layout of the role-selection page: html (older) or data (newer, base64 JSON)")
+	cmd.Flags().IntVar(&opts.Team, "team-accounts", 3, "give user team a role in this many accounts (for trying and measuring many-account logins)")
 	cmd.Flags().StringArrayVar(&opts.Trust, "trust", nil, "NAME=CERT.pem: trust another IdP's signing certificate (repeatable)")
 	cmd.Flags().DurationVar(&opts.MaxSession, "max-session", time.Hour, "the roles' MaxSessionDuration")
 	cmd.Flags().DurationVar(&opts.Lifetime, "credential-lifetime", 0, "test knob: issued keys expire after this long, whatever was asked (e.g. 20s)")
@@ -77,7 +79,7 @@ func Run(ctx context.Context, opts *Options) error {
 	if err != nil {
 		return err
 	}
-	so := sb.Options{IdPAddr: opts.IdPAddr, STSAddr: opts.STSAddr, SigninAddr: opts.SigninAddr, RolePage: opts.RolePage, Trust: trust, MaxSession: opts.MaxSession, CredentialLifetime: opts.Lifetime, Now: opts.F.Now}
+	so := sb.Options{IdPAddr: opts.IdPAddr, STSAddr: opts.STSAddr, SigninAddr: opts.SigninAddr, RolePage: opts.RolePage, TeamAccounts: opts.Team, Trust: trust, MaxSession: opts.MaxSession, CredentialLifetime: opts.Lifetime, Now: opts.F.Now}
 	if opts.Verbose {
 		so.Log = opts.F.IO.ErrOut
 	}
@@ -89,8 +91,8 @@ func Run(ctx context.Context, opts *Options) error {
 	io := opts.F.IO
 	fmt.Fprintf(io.Out, "IDP_URL=%s\nSTS_URL=%s\nSIGNIN_URL=%s\n", s.IdPURL, s.STSURL, s.SigninURL)
 	fmt.Fprintf(io.ErrOut, `Sandbox running (loopback only). User demo, password demo; roles Dev and Admin in account %s.
-User team, password team; roles in accounts %s, %s and %s.
-Provider ARN %s (and the same name in each of those accounts)`, sb.Account, sb.Account, sb.ProdAccount, sb.AuditAccount, sb.ProviderARN())
+User team, password team; a role in each of %d accounts (%s, %s, %s, ...).
+Provider ARN %s (and the same name in each of those accounts)`, sb.Account, max(opts.Team, 3), sb.Account, sb.ProdAccount, sb.AuditAccount, sb.ProviderARN())
 	for _, t := range trust {
 		fmt.Fprintf(io.ErrOut, "; trusted provider %s for any account", t.Name)
 	}
