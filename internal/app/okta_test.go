@@ -250,6 +250,18 @@ func TestOktaPush(t *testing.T) {
 			t.Errorf("%d requests to Okta for a push approved at 10s, want at most 8", n)
 		}
 	})
+	t.Run("the number comes with the first poll", func(t *testing.T) {
+		p := okPush
+		p.NumberLate, p.ApproveAtPoll = true, 3
+		e := newOkta(t, sb, oktatest.Options{}, p, okVerifyCode)
+		stub := &prompt.Stub{}
+		code, _, stderr := e.login(oktaPassword+"\n", stub, "--password-stdin")
+		e.signedIn(code, stderr)
+		if want := []string{"Waiting for approval in Okta Verify", "Okta Verify: tap 42"}; !reflect.DeepEqual(stub.Asked, want) {
+			t.Errorf("asked %q, want %q", stub.Asked, want)
+		}
+		e.calls(oktatest.Counts{Authn: 1, Verify: 4, Pushes: 1, Polls: 3, Embed: 1})
+	})
 	t.Run("denied", func(t *testing.T) {
 		p := okPush
 		p.Reject = true

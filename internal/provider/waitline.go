@@ -64,11 +64,14 @@ func (w *Waiter) SleepContext(ctx context.Context) context.Context {
 }
 
 // End takes the line off the terminal; anything asked afterwards starts on
-// a clean line.
-func (w *Waiter) End() {
+// a clean line. A line typed just before, which Typed did not report, is
+// returned (ok) so that it is not lost.
+func (w *Waiter) End() (line string, ok bool) {
 	w.stop()
-	if !w.received {
-		<-w.answers
-		w.received = true
+	if w.received {
+		return "", false
 	}
+	a := <-w.answers
+	w.received = true
+	return a.line, a.err == nil
 }

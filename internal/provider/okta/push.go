@@ -28,17 +28,22 @@ func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.UR
 	if t != "" || err != nil {
 		return t, err
 	}
-	label := "Waiting for approval in Okta Verify"
-	if n := number(a); n != "" {
-		label = "Okta Verify: tap " + n
-	}
+	shown := number(a)
 	f.log.Printf("okta: sent a push to Okta Verify")
-	w := provider.StartWait(ctx, f.in.Prompt, label)
-	defer w.End()
+	w := provider.StartWait(ctx, f.in.Prompt, pushLabel(shown))
+	defer func() { w.End() }()
 
 	interval := pushFirstPoll
 	for {
 		line, typed, err := w.Typed()
+		if n := number(a); !typed && err == nil && n != "" && n != shown {
+			// The number came with a poll: show it. A line typed just
+			// before the switch is taken as typed.
+			if line, typed = w.End(); !typed {
+				shown = n
+				w = provider.StartWait(ctx, f.in.Prompt, pushLabel(shown))
+			}
+		}
 		switch {
 		case ctx.Err() != nil:
 			return "", ctx.Err()
@@ -81,6 +86,14 @@ func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.UR
 		}
 		interval = min(interval*3/2, pushMaxPoll)
 	}
+}
+
+// pushLabel is the wait line: the number to tap when Okta gave one.
+func pushLabel(number string) string {
+	if number == "" {
+		return "Waiting for approval in Okta Verify"
+	}
+	return "Okta Verify: tap " + number
 }
 
 // mustHref is a factor's verify link (checked to be at the org when the

@@ -235,6 +235,9 @@ func (s *Server) verifyPush(w http.ResponseWriter, st string, t *state, idx int,
 		}
 		t.pushedAt[id], t.lastPoll[id] = now, now
 		s.counts.Pushes++
+		if f.NumberLate {
+			f.Number = 0
+		}
 		s.json(w, http.StatusOK, s.challenge(st, idx, f, "WAITING"))
 		return
 	}

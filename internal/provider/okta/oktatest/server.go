@@ -42,6 +42,9 @@ type Factor struct {
 	TimeOut       bool
 	// Number is the number challenge shown with the push (correctAnswer); 0: none.
 	Number int
+	// NumberLate leaves the number out of the push's first answer: it
+	// comes with the polls, as some orgs answer.
+	NumberLate bool
 }
 
 // User is someone who can sign in.
