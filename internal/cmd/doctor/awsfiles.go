@@ -87,7 +87,6 @@ func readAWSFile(subject, path string) (*iniFile, Result, bool) {
 // their modes, static keys that shadow credential_process or have expired,
 // long-term keys where awsfed writes, and each credential_process command.
 func checkAWSFiles(ctx context.Context, getenv func(string) string, now time.Time, file *config.File, logins []*config.Login, loc *setupprofile.Locator, version string) []Result {
-	var rs []Result
 	credPath, err := awsfiles.CredentialsPath(getenv)
 	if err != nil {
 		return []Result{fail("aws credentials", "path", err.Error(), "set HOME or AWS_SHARED_CREDENTIALS_FILE")}
@@ -97,19 +96,19 @@ func checkAWSFiles(ctx context.Context, getenv func(string) string, now time.Tim
 		return []Result{fail("aws config", "path", err.Error(), "set HOME or AWS_CONFIG_FILE")}
 	}
 	cred, r, credOK := readAWSFile("aws credentials", credPath)
-	rs = append(rs, r)
+	credRs := []Result{r}
 	if credOK && cred.info != nil {
-		rs = append(rs, credentialsMode(cred))
+		credRs = append(credRs, credentialsMode(cred))
 	}
-	rs = append(rs, lockFile("aws credentials", credPath)...)
+	credRs = append(credRs, lockFile("aws credentials", credPath)...)
 	cfg, r, cfgOK := readAWSFile("aws config", cfgPath)
-	rs = append(rs, r)
+	cfgRs := []Result{r}
 	if cfgOK && cfg.info != nil {
-		rs = append(rs, configMode(cfg))
+		cfgRs = append(cfgRs, configMode(cfg))
 	}
-	rs = append(rs, lockFile("aws config", cfgPath)...)
+	cfgRs = append(cfgRs, lockFile("aws config", cfgPath)...)
 	if !credOK || !cfgOK {
-		return rs
+		return append(credRs, cfgRs...)
 	}
 	creds := cred.sections(func(s string) (string, bool) { return s, true })
 	profiles := cfg.sections(func(s string) (string, bool) {
@@ -119,9 +118,9 @@ func checkAWSFiles(ctx context.Context, getenv func(string) string, now time.Tim
 		name, ok := strings.CutPrefix(s, "profile ")
 		return strings.TrimSpace(name), ok
 	})
-	rs = append(rs, checkKeys(cred, cfg, creds, profiles, now, logins)...)
-	rs = append(rs, checkProcesses(ctx, cfg, profiles, file, loc, version)...)
-	return rs
+	credRs = append(credRs, checkKeys(cred, cfg, creds, profiles, now, logins)...)
+	cfgRs = append(cfgRs, checkProcesses(ctx, cfg, profiles, file, loc, version)...)
+	return append(credRs, cfgRs...)
 }
 
 func credentialsMode(f *iniFile) Result {

@@ -54,6 +54,8 @@ func (d *doctor) reach(ctx context.Context, t target) ([]Result, bool) {
 	if proxyURL != nil {
 		dial = hostPortOf(proxyURL)
 		rs = append(rs, pass(t.subject, "proxy", fmt.Sprintf("through the proxy %s (%s)", dial, proxyVar)))
+	} else if httpx.IsLoopback(host) {
+		rs = append(rs, pass(t.subject, "proxy", "direct: requests to this machine never go through a proxy"))
 	} else if proxyVar != "" {
 		rs = append(rs, pass(t.subject, "proxy", fmt.Sprintf("direct: %s matches NO_PROXY although %s is set", host, proxyVar)))
 	} else {
