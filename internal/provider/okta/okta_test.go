@@ -244,15 +244,20 @@ func TestStepUpStateToken(t *testing.T) {
 	}
 }
 
-// FuzzTransaction: no answer of Okta's makes the decoding panic.
+// FuzzTransaction: no answer or page of Okta's makes the decoding panic.
 func FuzzTransaction(f *testing.F) {
 	f.Add([]byte(`{"status":"MFA_CHALLENGE","factorResult":"WAITING","_embedded":{"factor":{"id":"a","_embedded":{"challenge":{"correctAnswer":42}}}}}`))
 	f.Add([]byte(`{"status":"MFA_REQUIRED","_embedded":{"factor":[{"id":"a"}]}}`))
+	f.Add([]byte(`<script>var stateToken = '00ab\x2Dcd\u002Def\x';</script>`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var tr transaction
 		_ = tr.UnmarshalJSON(b)
 		_ = tr.factors()
 		_ = number(&answer{status: 200, raw: b})
+		if m := stateTokenRE().FindSubmatch(b); m != nil {
+			_ = unescapeJS(string(m[1]))
+		}
+		_ = unescapeJS(string(b))
 	})
 }
 
