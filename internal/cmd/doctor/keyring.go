@@ -40,6 +40,11 @@ func (d *doctor) checkKeyring(ctx context.Context, logins []*config.Login) []Res
 		if b := d.getenv("AWSFED_KEYRING_BACKEND"); b != "" {
 			name = b
 		}
+		if l.Username == "" {
+			rs = append(rs, warn("keyring", "idp "+l.IdPName, fmt.Sprintf("[idp %s] sets store_password but no username, so awsfed asks for both", l.IdPName),
+				fmt.Sprintf("set username in [idp %s]", l.IdPName)))
+			continue
+		}
 		if broken[name] {
 			continue
 		}
@@ -87,10 +92,6 @@ func (d *doctor) openKeyring(backend string) (*keyring.Store, error) {
 // the backend failed or did not answer in time.
 func (d *doctor) storedPassword(ctx context.Context, store *keyring.Store, l *config.Login) (r Result, answered bool) {
 	check := "idp " + l.IdPName
-	if l.Username == "" {
-		return warn("keyring", check, fmt.Sprintf("[idp %s] sets store_password but no username, so awsfed asks for both", l.IdPName),
-			fmt.Sprintf("set username in [idp %s]", l.IdPName)), true
-	}
 	_, err := store.Get(ctx, cmdutil.KeyringKey(l))
 	who := fmt.Sprintf("%s at %s", l.Username, httpx.OriginOf(l.URL))
 	switch {

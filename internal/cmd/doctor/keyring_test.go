@@ -93,3 +93,13 @@ func TestKeyringNotUsed(t *testing.T) {
 	rs := newDoctor(o).checkKeyring(t.Context(), []*config.Login{l})
 	expect(t, rs, "keyring", "backend", Pass, "not used")
 }
+
+func TestKeyringCannotOpen(t *testing.T) {
+	r := newRig(t)
+	r.env["AWSFED_KEYRING_BACKEND"] = "vault"
+	nobody := ringLogin()
+	nobody.IdPName, nobody.Username = "other", ""
+	rs := r.doctor().checkKeyring(t.Context(), []*config.Login{ringLogin(), nobody})
+	expect(t, rs, "keyring", "backend", Fail, "keyring vault", "unknown keyring backend", "use one of: keychain")
+	expect(t, rs, "keyring", "idp other", Warn, "no username", "set username in [idp other]")
+}
