@@ -92,6 +92,17 @@ func (fc factor) label() string {
 	return l
 }
 
+// sentTo is where Okta sends the code of an SMS, call or email factor, as
+// Okta masks it (+1 XXX-XXX-4321).
+func sentTo(fc factor) string {
+	for _, k := range []string{"phoneNumber", "email"} {
+		if v, ok := fc.Profile[k].(string); ok && v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 func titleWord(s string) string {
 	if s == "" {
 		return s
@@ -264,6 +275,9 @@ func (f *flow) verifyCodes(ctx context.Context, state string, fc factor, verify 
 	ask := provider.CodeAsk{Name: fc.name(), UpFrontOK: fc.kind() == kindCode, Raw: question}
 	if q, ok := fc.Profile["questionText"].(string); ok && question {
 		ask.Question = "Okta security question: " + f.oneLine(q)
+	}
+	if to := sentTo(fc); to != "" && fc.kind() == kindSend {
+		ask.Question = fc.name() + " (sent to " + f.oneLine(to) + ")"
 	}
 	for {
 		ask.Typed = typed
