@@ -301,6 +301,17 @@ func TestOktaPush(t *testing.T) {
 			t.Errorf("last request %v, want the Okta Verify code", last)
 		}
 	})
+	t.Run("enter without a code factor", func(t *testing.T) {
+		p := okPush
+		p.ApproveAtPoll = 2
+		e := newOkta(t, sb, oktatest.Options{}, p)
+		stub := &prompt.Stub{Answers: []string{""}}
+		code, _, stderr := e.login(oktaPassword+"\n", stub, "--password-stdin")
+		e.signedIn(code, stderr)
+		if want := []string{"Okta Verify: tap 42", "Okta Verify: tap 42 (no Okta Verify code is enrolled: approve the push)"}; !reflect.DeepEqual(stub.Asked, want) {
+			t.Errorf("asked %q, want %q", stub.Asked, want)
+		}
+	})
 	t.Run("enter, then the code", func(t *testing.T) {
 		e := newOkta(t, sb, oktatest.Options{}, okPush, okVerifyCode)
 		stub := &prompt.Stub{Answers: []string{"", okVerifyCode.Code}}

@@ -50,7 +50,9 @@ func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.UR
 		case err != nil:
 			f.log.Printf("okta: no wait line (%v); waiting for the push approval only", err)
 		case typed && code == nil:
+			// Nothing to type a code into: say so, and keep waiting.
 			f.log.Printf("okta: a line was typed, but the user has no Okta Verify code factor; still waiting for the push")
+			w = provider.StartWait(ctx, f.in.Prompt, pushLabel(shown)+" (no Okta Verify code is enrolled: approve the push)")
 		case typed:
 			w.End()
 			return f.verifyCodes(ctx, state, *code, f.mustHref(code), line)
