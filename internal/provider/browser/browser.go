@@ -89,6 +89,12 @@ func (p *Provider) Settings() []provider.Setting {
 	}
 }
 
+// HasSession tells `awsfed login` not to ask for the username at the
+// terminal: a browser sign-in asks nothing there (the user types into the
+// IdP's own page), whether or not the IdP session still lives. The
+// configured username only labels the cached keys and feeds autofill.
+func (p *Provider) HasSession(cacheDir, url, username string) bool { return true }
+
 // Assertion returns the SAMLResponse the IdP posts towards AWS in the
 // browser: silently when the IdP session lives, else after the user signs
 // in in a window.

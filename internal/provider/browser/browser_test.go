@@ -79,7 +79,7 @@ func TestSilentSignInWithTheSavedSessionCookie(t *testing.T) {
 	}
 	// --debug names pages by origin and path, never cookies, query values
 	// or the assertion.
-	if !strings.Contains(log.String(), "browser: page "+f.srv.URL+"/start\n") {
+	if !strings.Contains(log.String(), "browser: page "+f.srv.URL+"/start (+") {
 		t.Errorf("--debug does not name the start page:\n%s", log.String())
 	}
 	for _, secret := range []string{"s-earlier", "query-secret", fakeSAML, fakeSAML[:20]} {
@@ -87,7 +87,7 @@ func TestSilentSignInWithTheSavedSessionCookie(t *testing.T) {
 			t.Errorf("--debug output shows %q:\n%s", secret, log.String())
 		}
 	}
-	t.Logf("silent sign-in took %v", time.Since(start).Round(time.Millisecond))
+	t.Logf("silent sign-in took %v\n%s", time.Since(start).Round(time.Millisecond), log.String())
 	if got != fakeSAML {
 		t.Errorf("assertion = %q, want %q", got, fakeSAML)
 	}

@@ -158,3 +158,13 @@ func TestDirName(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSettings is what listing the provider's settings costs (it looks
+// for the browser): every credential-process of a browser account pays it,
+// a cache hit included, when the cache binding is computed.
+func BenchmarkSettings(b *testing.B) {
+	p := &Provider{}
+	for b.Loop() {
+		p.Settings()
+	}
+}

@@ -166,7 +166,7 @@ func (s *session) watch(events iter.Seq2[fetch.EventRequestPaused, error]) {
 			s.lastURL, s.lastDoc = ev.Request.URL, time.Now()
 			s.docs++
 			s.mu.Unlock()
-			s.log.Printf("browser: page %s", httpx.RedactString(ev.Request.URL))
+			s.log.Printf("browser: page %s (+%s)", httpx.RedactString(ev.Request.URL), s.since())
 		}
 		_, _ = chromedp.CallBrowser(s.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
 	}
@@ -192,7 +192,7 @@ func (s *session) read(ev fetch.EventRequestPaused) {
 	if !pg.Found || pg.Response == "" || !s.acs.matches(pg.Action) {
 		return
 	}
-	s.log.Printf("browser: %s holds the SAMLResponse for %s; taken from the page", httpx.RedactString(ev.Request.URL), httpx.RedactString(pg.Action))
+	s.log.Printf("browser: %s holds the SAMLResponse for %s; taken from the page (+%s)", httpx.RedactString(ev.Request.URL), httpx.RedactString(pg.Action), s.since())
 	select {
 	case s.captured <- pg.Response:
 	default:
@@ -247,6 +247,9 @@ type loadError struct{ url, text string }
 func (e *loadError) Error() string {
 	return "the browser could not load " + httpx.RedactString(e.url) + ": " + e.text
 }
+
+// since is the time since the browser was started, for --debug.
+func (s *session) since() time.Duration { return time.Since(s.startedAt).Round(time.Millisecond) }
 
 // where returns the last document requested and how long ago.
 func (s *session) where() (string, time.Duration, int) {
