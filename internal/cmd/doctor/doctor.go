@@ -13,6 +13,7 @@ package doctor
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ import (
 	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/cmd/setupprofile"
+	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/keyring"
 )
 
@@ -121,24 +123,42 @@ func newDoctor(opts *Options) *doctor {
 
 func (d *doctor) run(ctx context.Context) []Result {
 	file, logins, rs := checkConfig(d.getenv, d.f.Providers, d.opts.Accounts)
-	seenIdP := map[string]bool{}
-	seenSTS := map[string]bool{}
-	for _, l := range logins {
-		root := l.Root()
-		if key := root.IdPName + " " + root.URL; !seenIdP[key] {
-			seenIdP[key] = true
-			rs = append(rs, d.checkIdP(ctx, file, root)...)
-		}
-		if key := stsEndpoint(l); !seenSTS[key] {
-			seenSTS[key] = true
-			rs = append(rs, d.checkSTS(ctx, l)...)
-		}
-	}
+	rs = append(rs, d.network(ctx, file, logins)...)
 	rs = append(rs, checkAWSFiles(ctx, d.getenv, d.now(), file, logins, d.locator(), d.f.Version)...)
 	rs = append(rs, d.checkKeyring(ctx, logins)...)
 	rs = append(rs, checkCache(d.getenv)...)
 	if d.opts.SignIn {
 		rs = append(rs, d.signIn(ctx, logins)...)
+	}
+	return rs
+}
+
+// network checks each IdP and each STS endpoint once, all at the same
+// time: with the VPN down every one of them waits for its timeouts. The
+// results keep the accounts' order.
+func (d *doctor) network(ctx context.Context, file *config.File, logins []*config.Login) []Result {
+	var checks []func() []Result
+	seen := map[string]bool{}
+	for _, l := range logins {
+		root := l.Root()
+		if key := "idp " + root.IdPName + " " + root.URL; !seen[key] {
+			seen[key] = true
+			checks = append(checks, func() []Result { return d.checkIdP(ctx, file, root) })
+		}
+		if key := "sts " + stsEndpoint(l); !seen[key] {
+			seen[key] = true
+			checks = append(checks, func() []Result { return d.checkSTS(ctx, l) })
+		}
+	}
+	out := make([][]Result, len(checks))
+	var wg sync.WaitGroup
+	for i, check := range checks {
+		wg.Go(func() { out[i] = check() })
+	}
+	wg.Wait()
+	var rs []Result
+	for _, r := range out {
+		rs = append(rs, r...)
 	}
 	return rs
 }
