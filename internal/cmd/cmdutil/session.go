@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,7 +17,6 @@ import (
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/debug"
 	"github.com/awsfed/awsfed/internal/httpx"
-	"github.com/awsfed/awsfed/internal/lockedfile"
 	"github.com/awsfed/awsfed/internal/provider"
 	"github.com/awsfed/awsfed/internal/saml"
 	"github.com/awsfed/awsfed/internal/signin"
@@ -249,7 +246,7 @@ func (s *Session) Keys(ctx context.Context, window time.Duration) (*cache.Entry,
 	if e, ok := s.Cache.Fresh(s.Login.Account, s.Login.RoleARN, window); ok {
 		return e, true, nil
 	}
-	unlock, err := s.lockIdP(ctx)
+	unlock, err := signin.LockIdP(ctx, s.cacheDir, s.Cache.Who, s.Login.IdPName)
 	if err != nil {
 		return nil, false, err
 	}
@@ -266,20 +263,6 @@ func (s *Session) fetch(ctx context.Context, window time.Duration, refresh func(
 	return e, cached, err
 }
 
-// lockIdP takes the lock of sign-ins at this IdP and user, in the cache
-// directory ("%" never starts an account's lock file, see cache).
-func (s *Session) lockIdP(ctx context.Context) (func(), error) {
-	if err := os.MkdirAll(s.cacheDir, 0o700); err != nil {
-		return nil, fmt.Errorf("cache: %w", err)
-	}
-	sum := sha256.Sum256([]byte(s.Cache.Who + "\n" + s.Login.IdPName))
-	lock, err := lockedfile.Acquire(ctx, filepath.Join(s.cacheDir, "%idp-"+hex.EncodeToString(sum[:12])+".lock"), cache.DefaultLockWait)
-	if err != nil {
-		return nil, fmt.Errorf("cache: sign-in at %s: %w", s.Login.IdPName, err)
-	}
-	return lock.Release, nil
-}
-
 // acquireWithSiblings signs in for s and, from the same assertion, for the
 // sibling accounts whose keys have window or less left; their keys go to
 // the cache, s's are returned for Fetch to store.
@@ -288,17 +271,16 @@ func (s *Session) acquireWithSiblings(ctx context.Context, window time.Duration)
 	if len(sibs) == 0 {
 		return s.Acquire(ctx)
 	}
-	self := &signin.Account{Options: s.Options}
-	accounts := []*signin.Account{self}
-	for _, sib := range sibs {
-		accounts = append(accounts, sib.Account(window))
+	accounts := make([]*signin.Account, len(sibs))
+	for i, sib := range sibs {
+		accounts[i] = sib.Account(window)
 	}
-	outs := signin.Many(ctx, accounts, s.Assert)
+	ss, err := signin.WithSiblings(ctx, s.Options, accounts, s.Assert)
 	s.Options.Input.MFACode = ""
-	if outs[0].Err != nil {
-		return nil, outs[0].Err
+	if err != nil {
+		return nil, err
 	}
-	return s.Entry(outs[0].Session), nil
+	return s.Entry(ss), nil
 }
 
 // Assert signs in at the IdP (the password kept or forgotten as the IdP's
