@@ -35,15 +35,15 @@ type Session struct {
 	// (Login.Source) assumes its role with.
 	Source *Session
 
-	secrets  *secrets
+	secrets *secrets
 	// stsClients are the STS clients of the sessions prepared with this
 	// one, by endpoint and CA bundle: accounts served by one sign-in share
 	// connections.
 	stsClients map[string]*http.Client
 	file       *config.File
-	lf       *LoginFlags
-	cacheDir string
-	progress io.Writer
+	lf         *LoginFlags
+	cacheDir   string
+	progress   io.Writer
 }
 
 // Prepare resolves account and the flags into a Session. Progress lines of
