@@ -24,6 +24,8 @@ type target struct {
 	err    error
 	// fixURL says where the URL is set, for fixes ("url in [idp corp]").
 	fixURL string
+	// trust names the roots the client trusts ("the system's roots").
+	trust string
 }
 
 // reach checks the way to t: the transport (https, or plain http that
@@ -237,7 +239,7 @@ func (d *doctor) probe(t target, req *http.Request) (*answer, []Result) {
 	defer resp.Body.Close()
 	a := &answer{resp: resp, at: d.now()}
 	a.body, _ = io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	return a, d.tlsResults(t.subject, resp)
+	return a, d.tlsResults(t, resp)
 }
 
 // certWarnDays is how long before its expiry a certificate earns a WARN.
@@ -245,7 +247,8 @@ const certWarnDays = 14
 
 // tlsResults reports the certificate the server presented, which the
 // client has verified: who vouched for it, and how long it has left.
-func (d *doctor) tlsResults(subject string, resp *http.Response) []Result {
+func (d *doctor) tlsResults(t target, resp *http.Response) []Result {
+	subject := t.subject
 	if resp.TLS == nil || len(resp.TLS.PeerCertificates) == 0 {
 		return nil
 	}
@@ -255,7 +258,7 @@ func (d *doctor) tlsResults(subject string, resp *http.Response) []Result {
 		issuer = leaf.Issuer.String()
 	}
 	host := resp.Request.URL.Hostname()
-	rs := []Result{pass(subject, "tls", fmt.Sprintf("the certificate of %s is trusted and names it (issued by %s)", host, issuer))}
+	rs := []Result{pass(subject, "tls", fmt.Sprintf("the certificate of %s names it and is trusted by %s (issued by %s)", host, t.trust, issuer))}
 	left := leaf.NotAfter.Sub(d.now())
 	days := int(left.Hours() / 24)
 	found := fmt.Sprintf("the certificate of %s expires in %d days (%s)", host, days, leaf.NotAfter.UTC().Format("2006-01-02"))

@@ -56,7 +56,7 @@ func TestTrustedCertificate(t *testing.T) {
 	r := newRig(t)
 	rs := r.doctor().checkIdP(t.Context(), noFile, idpLogin(srv.URL+"/sso", map[string]string{"ca_file": ca.pem}))
 	expect(t, rs, "idp corp", "transport", Pass, "https to 127.0.0.1:")
-	expect(t, rs, "idp corp", "tls", Pass, "trusted", "Doctor Test CA")
+	expect(t, rs, "idp corp", "tls", Pass, "names it and is trusted by ca_file "+ca.pem+" and the system's roots (issued by Doctor Test CA)")
 	expect(t, rs, "idp corp", "certificate", Pass, "expires in 89 days")
 	expect(t, rs, "idp corp", "http", Pass, "answered HTTP 200")
 	expect(t, rs, "idp corp", "clock", Pass)
@@ -171,13 +171,13 @@ func TestCABundleInEffect(t *testing.T) {
 	r := newRig(t)
 	r.env["AWS_CA_BUNDLE"] = "/nonexistent/bundle.pem"
 	rs := r.doctor().checkSTS(t.Context(), &config.Login{Account: "dev", Profile: "dev", STSEndpoint: "https://sts.example.com/"})
-	expect(t, rs, "sts https://sts.example.com/", "ca bundle", Pass, "AWS_CA_BUNDLE=/nonexistent/bundle.pem")
+	expect(t, rs, "sts https://sts.example.com/", "ca bundle", Pass, "AWS_CA_BUNDLE=/nonexistent/bundle.pem and the system's roots are trusted")
 	expect(t, rs, "sts https://sts.example.com/", "transport", Fail, "AWS_CA_BUNDLE /nonexistent/bundle.pem")
 
 	r = newRig(t)
 	r.write(".aws/config", "[profile dev]\nca_bundle = /etc/corp.pem\n", 0o600)
 	rs = r.doctor().checkSTS(t.Context(), &config.Login{Account: "dev", Profile: "dev", STSEndpoint: "https://sts.example.com/"})
-	expect(t, rs, "sts https://sts.example.com/", "ca bundle", Pass, "ca_bundle = /etc/corp.pem of [profile dev]")
+	expect(t, rs, "sts https://sts.example.com/", "ca bundle", Pass, "ca_bundle = /etc/corp.pem of [profile dev] in "+r.home+"/.aws/config and the system's roots are trusted")
 }
 
 func TestProxyFor(t *testing.T) {
@@ -260,4 +260,26 @@ func TestNameThatDoesNotResolve(t *testing.T) {
 	if r.Verdict != Fail || r.Found != "cannot reach idp.corp.example:443: host name does not resolve" || !strings.Contains(r.Fix, "VPN") {
 		t.Errorf("%+v", r)
 	}
+}
+
+// STS over TLS is trusted through AWS_CA_BUNDLE, as the AWS CLI trusts it.
+func TestSTSTrustedThroughTheAWSCABundle(t *testing.T) {
+	ca := newCA(t)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		w.Write([]byte(stsError))
+	}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.leaf(t, time.Now().Add(-time.Hour), time.Now().Add(90*24*time.Hour), "127.0.0.1")}}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	defer srv.Close()
+	l := &config.Login{Account: "dev", Profile: "dev", STSEndpoint: srv.URL + "/"}
+	subject := "sts " + srv.URL + "/"
+
+	r := newRig(t)
+	expect(t, r.doctor().checkSTS(t.Context(), l), subject, "tls", Fail, "TLS certificate not trusted", "AWS_CA_BUNDLE")
+	r.env["AWS_CA_BUNDLE"] = ca.pem
+	rs := r.doctor().checkSTS(t.Context(), l)
+	expect(t, rs, subject, "tls", Pass, "trusted by AWS_CA_BUNDLE="+ca.pem+" and the system's roots")
+	expect(t, rs, subject, "answer", Pass, "MissingAuthenticationToken")
 }

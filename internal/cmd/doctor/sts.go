@@ -39,9 +39,10 @@ func (d *doctor) checkSTS(ctx context.Context, l *config.Login) []Result {
 	}
 	resolved := *l
 	resolved.STSEndpoint = endpoint
-	rs := []Result{d.caBundle(subject, l)}
+	trust, found := d.caBundle(l)
+	rs := []Result{pass(subject, "ca bundle", found)}
 	c, err := cmdutil.STSClient(&resolved, d.getenv, d.opts.Timeout, d.f.Debug())
-	t := target{subject: subject, url: u, client: c, err: err, fixURL: fixURL}
+	t := target{subject: subject, url: u, client: c, err: err, fixURL: fixURL, trust: trust}
 	more, ok := d.reach(ctx, t)
 	rs = append(rs, more...)
 	if !ok {
@@ -60,17 +61,19 @@ func (d *doctor) checkSTS(ctx context.Context, l *config.Login) []Result {
 	return append(rs, judgeSTS(subject, fixURL, a), clock(subject, hostPortOf(u), a))
 }
 
-// caBundle says which CA bundle STS calls trust: the one the AWS CLI would.
-func (d *doctor) caBundle(subject string, l *config.Login) Result {
+// caBundle says which roots STS calls trust: those the AWS CLI would.
+func (d *doctor) caBundle(l *config.Login) (trust, found string) {
+	const system = " and the system's roots"
 	if v := d.getenv("AWS_CA_BUNDLE"); v != "" {
-		return pass(subject, "ca bundle", "AWS_CA_BUNDLE="+v+" is trusted, with the system's roots")
+		return "AWS_CA_BUNDLE=" + v + system, "AWS_CA_BUNDLE=" + v + system + " are trusted"
 	}
 	if path, err := awsfiles.ConfigPath(d.getenv); err == nil {
 		if keys, ok, err := awsfiles.ReadConfigProfile(path, l.Profile); err == nil && ok && keys["ca_bundle"] != "" {
-			return pass(subject, "ca bundle", fmt.Sprintf("ca_bundle = %s of [%s] in %s is trusted, with the system's roots", keys["ca_bundle"], awsfiles.ConfigSection(l.Profile), path))
+			trust = "ca_bundle " + keys["ca_bundle"] + system
+			return trust, fmt.Sprintf("ca_bundle = %s of [%s] in %s%s are trusted", keys["ca_bundle"], awsfiles.ConfigSection(l.Profile), path, system)
 		}
 	}
-	return pass(subject, "ca bundle", "the system's roots (no AWS_CA_BUNDLE, no ca_bundle in the profile "+l.Profile+")")
+	return "the system's roots", "the system's roots are trusted (no AWS_CA_BUNDLE, no ca_bundle in the profile " + l.Profile + ")"
 }
 
 // judgeSTS reads the answer to the unsigned call: an AWS error document
