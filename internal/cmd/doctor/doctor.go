@@ -4,10 +4,10 @@
 // CLI's files, the keyring and the cache — and prints one line per check
 // with PASS, WARN or FAIL, what it found and the fix.
 //
-// It signs in only with --sign-in. Otherwise no secret leaves the machine:
-// the IdP gets a plain GET of its start URL, STS an unsigned request, and a
-// stored password is looked up (never decrypted by the file backend) and
-// dropped at once. It changes no file.
+// It signs in only with --sign-in. Otherwise no secret leaves the machine
+// and nothing is changed: the IdP gets a plain GET of its start URL, STS an
+// unsigned request, and a stored password is looked up (the file backend's
+// is not even decrypted) and dropped at once.
 package doctor
 
 import (
