@@ -166,6 +166,24 @@ func TestChainedAccount(t *testing.T) {
 	}
 }
 
+// An account that is both asked for and the source of chained accounts is
+// assumed once.
+func TestLoginChainedWithItsSource(t *testing.T) {
+	s := startSandbox(t, sandbox.Options{})
+	c := newCLI(t)
+	c.threeAccounts(t, s, "\n[account admin]\nsource = dev\nrole_arn = arn:aws:iam::210987654321:role/Admin\n\n[account ops]\nsource = dev\nrole_arn = arn:aws:iam::345678901234:role/Ops\n")
+	code, _, stderr := c.run("", nil, "login", "admin", "dev", "ops")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if a := s.STSActions(); a["AssumeRoleWithSAML"] != 1 || a["AssumeRole ok"] != 2 {
+		t.Errorf("actions %v, want dev assumed once and two chained roles", a)
+	}
+	if !strings.Contains(stderr, "admin  ok  arn:aws:sts::210987654321:assumed-role/Admin/team") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+}
+
 // Twenty credential-process processes over three sibling accounts of one
 // [idp], on an empty cache, cause one sign-in: the first refreshes all
 // three from one assertion, the others wait for the IdP's lock and find

@@ -40,7 +40,7 @@ type Outcome struct {
 // left out (they would interleave); notes go to each account's Options.Err,
 // one whole line at a time.
 func Many(ctx context.Context, accounts []*Account, assert func(context.Context) (*saml.Assertion, error)) []Outcome {
-	m := &many{assert: assert, done: map[*Account]*pending{}, ask: &lockedPrompter{}}
+	m := &many{assert: assert, done: map[string]*pending{}, ask: &lockedPrompter{}}
 	out := make([]Outcome, len(accounts))
 	var wg sync.WaitGroup
 	for i, a := range accounts {
@@ -60,8 +60,10 @@ type many struct {
 	assertion  *saml.Assertion
 	assertErr  error
 
-	mu   sync.Mutex
-	done map[*Account]*pending
+	mu sync.Mutex
+	// done is by account name: an account asked for and the source of
+	// another (or of two) is signed in for once.
+	done map[string]*pending
 	ask  *lockedPrompter
 	errs syncWriter
 }
@@ -77,13 +79,13 @@ type pending struct {
 // get runs an account's work once, however many others depend on it.
 func (m *many) get(ctx context.Context, a *Account) (*Session, bool, error) {
 	m.mu.Lock()
-	p, ok := m.done[a]
+	p, ok := m.done[a.Options.Login.Account]
 	if !ok {
 		p = &pending{account: a}
-		m.done[a] = p
+		m.done[a.Options.Login.Account] = p
 	}
 	m.mu.Unlock()
-	p.once.Do(func() { p.s, p.cached, p.err = m.run(ctx, a) })
+	p.once.Do(func() { p.s, p.cached, p.err = m.run(ctx, p.account) })
 	return p.s, p.cached, p.err
 }
 
