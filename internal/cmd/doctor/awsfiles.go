@@ -277,22 +277,23 @@ func checkProcesses(ctx context.Context, cfg *iniFile, profiles map[string]secti
 			}
 		}
 		found := fmt.Sprintf("%s: [%s] runs %s credential-process %s", at, awsfiles.ConfigSection(name), bin, account)
-		switch said := versionOf(ctx, bin); {
+		switch said := askVersion(ctx, bin); {
 		case said == "awsfed "+version:
 			rs = append(rs, pass(subject, "credential_process", found+" ("+said+", as this one)"))
 		case strings.HasPrefix(said, "awsfed "):
 			rs = append(rs, warn(subject, "credential_process", found+", which is "+said+", and this one is awsfed "+version,
 				"if the profile should run this awsfed, run awsfed setup-profile ACCOUNT with it; otherwise upgrade "+bin))
 		default:
-			rs = append(rs, fail(subject, "credential_process", found+", which does not answer --version as awsfed does", fix))
+			rs = append(rs, fail(subject, "credential_process", found+", which does not tell its version as awsfed does: it may not be awsfed", fix))
 		}
 	}
 	return rs
 }
 
-// versionOf runs bin --version, as the AWS CLI would run bin, without
-// awsfed's variables, and returns the first line it printed: "awsfed v1.2.3".
-func versionOf(ctx context.Context, bin string) string {
+// askVersion runs bin --version without awsfed's variables and returns the
+// first line it printed ("awsfed v1.2.3", "Chromium 120.0.6099.224"), or
+// "" when that is not a short line of text.
+func askVersion(ctx context.Context, bin string) string {
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "--version")

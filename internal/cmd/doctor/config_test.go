@@ -49,7 +49,7 @@ func TestAccountWithoutRole(t *testing.T) {
 func TestUnknownProvider(t *testing.T) {
 	r := newRig(t)
 	path := r.config("[idp corp]\nprovider = saml2aws\nurl = https://idp.example.com/\n[account dev]\nrole_arn = Dev\n")
-	expect(t, r.checkConfig(), "account dev", "provider", Fail, "[idp corp] ("+path+":1) names provider \"saml2aws\"", "one of: api, form")
+	expect(t, r.checkConfig(), "account dev", "provider", Fail, "[idp corp] ("+path+":1) names provider \"saml2aws\"", "one of: api, browser, form")
 }
 
 func TestRequiredSettings(t *testing.T) {
@@ -99,4 +99,19 @@ func TestRunExitStatusAndJSON(t *testing.T) {
 	if doc.OK || len(doc.Checks) == 0 || !bytes.Contains(out.Bytes(), []byte(`"verdict": "FAIL"`)) {
 		t.Errorf("--json:\n%s", out)
 	}
+}
+
+func TestBrowser(t *testing.T) {
+	r := newRig(t)
+	chromium := r.write("bin/chromium", "#!/bin/sh\necho Chromium 120.0.6099.224\n", 0o755)
+	l := idpLogin("https://idp.example.com/app", map[string]string{"browser": chromium})
+	l.Provider = "browser"
+	expect(t, []Result{r.doctor().checkBrowser(t.Context(), l)}, "idp corp", "browser", Pass, chromium+" (Chromium 120.0.6099.224)")
+
+	l.Settings = map[string]string{}
+	r.env["AWSFED_BROWSER"] = "/nonexistent/chrome"
+	expect(t, []Result{r.doctor().checkBrowser(t.Context(), l)}, "idp corp", "browser", Fail, "no browser at /nonexistent/chrome", "AWSFED_BROWSER")
+
+	delete(r.env, "AWSFED_BROWSER")
+	expect(t, []Result{r.doctor().checkBrowser(t.Context(), l)}, "idp corp", "browser", Fail, "no Chrome, Chromium, Edge or Brave found", "set browser = PATH in [idp corp]")
 }

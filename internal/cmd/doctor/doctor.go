@@ -1,6 +1,7 @@
 // Package doctor implements `awsfed doctor`: it checks everything between
 // the user and working keys — awsfed's configuration, the IdP's host (DNS,
-// connect, TLS, the start URL's answer, the proxy, the clock), STS, the AWS
+// connect, TLS, the start URL's answer, the proxy, the clock), the browser
+// of provider browser, STS, the AWS
 // CLI's files, the keyring and the cache — and prints one line per check
 // with PASS, WARN or FAIL, what it found and the fix.
 //
@@ -52,7 +53,8 @@ func NewCmd(f *factory.Factory, runF func(context.Context, *Options) error) *cob
 		Long: `Check, for the accounts named (default: every configured account), what a
 sign-in needs: the configuration file and each account's [idp] section; the
 IdP's host (name lookup, TCP connect, TLS trust and certificate expiry, the
-start URL's answer, the proxy in use, plain http refused); the clock against
+start URL's answer, the proxy in use, plain http refused; for provider
+browser, the browser and its version); the clock against
 the IdP's and STS's Date headers; STS at the account's endpoint and the CA
 bundle it is trusted with; the AWS credentials and config files as the AWS CLI
 reads them (modes, static keys shadowing credential_process, expired keys,
@@ -143,7 +145,13 @@ func (d *doctor) network(ctx context.Context, file *config.File, logins []*confi
 		root := l.Root()
 		if key := "idp " + root.IdPName + " " + root.URL; !seen[key] {
 			seen[key] = true
-			checks = append(checks, func() []Result { return d.checkIdP(ctx, file, root) })
+			checks = append(checks, func() []Result {
+				rs := d.checkIdP(ctx, file, root)
+				if root.Provider == browserProvider {
+					rs = append(rs, d.checkBrowser(ctx, root))
+				}
+				return rs
+			})
 		}
 		if key := "sts " + stsEndpoint(l); !seen[key] {
 			seen[key] = true

@@ -111,7 +111,7 @@ func TestCredentialProcessVersion(t *testing.T) {
 	rs := r.awsFiles("", "[profile dev]\ncredential_process = "+old+" credential-process dev\n")
 	expect(t, rs, "aws config", "credential_process", Warn, "which is awsfed v0.9.0, and this one is awsfed test", "setup-profile")
 	rs = r.awsFiles("", "[profile dev]\ncredential_process = "+other+" credential-process dev\n")
-	expect(t, rs, "aws config", "credential_process", Fail, "does not answer --version as awsfed does")
+	expect(t, rs, "aws config", "credential_process", Fail, "does not tell its version as awsfed does")
 }
 
 func TestExpiredKeysLeftBehind(t *testing.T) {

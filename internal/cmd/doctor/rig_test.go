@@ -68,6 +68,11 @@ func (s stub) Settings() []provider.Setting                               { retu
 func registry() provider.Registry {
 	return provider.Registry{
 		"form": func() provider.Provider { return stub{} },
+		// The real browser provider's default is the browser it finds on
+		// this machine: the stub finds none.
+		"browser": func() provider.Provider {
+			return stub{settings: []provider.Setting{{Key: "browser", EnvVar: "AWSFED_BROWSER"}}}
+		},
 		"api": func() provider.Provider {
 			return stub{settings: []provider.Setting{
 				{Key: "app_id", Label: "app id", Required: true},
