@@ -171,7 +171,8 @@ type flagTree struct {
 
 func newFlagTree() *flagTree {
 	io, _, _, _ := iostreams.Test()
-	root := NewRootCmd(&factory.Factory{IO: io, Providers: all.Registry()})
+	// A Version, as every build has one: awsfed answers --version.
+	root := NewRootCmd(&factory.Factory{IO: io, Providers: all.Registry(), Version: "test"})
 	// cobra adds these when it executes.
 	root.InitDefaultVersionFlag()
 	root.InitDefaultCompletionCmd()
