@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -152,8 +153,8 @@ func (b *browserIdP) home(t testing.TB, extra string) *home {
 // background is an awsfed started without waiting for it.
 type background struct {
 	cmd     *exec.Cmd
-	stdout  bytes.Buffer
-	stderr  bytes.Buffer
+	stdout  syncBuffer
+	stderr  syncBuffer
 	done    chan struct{}
 	started time.Time
 }
@@ -178,6 +179,42 @@ func (h *home) start(t testing.TB, args ...string) *background {
 		}
 	})
 	return bg
+}
+
+// syncBuffer is a bytes.Buffer that a test may read while the process
+// writes into it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitOutput waits until the process's stderr holds text.
+func (bg *background) waitOutput(t testing.TB, text string, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !strings.Contains(bg.stderr.String(), text) {
+		select {
+		case <-bg.done:
+			t.Fatalf("awsfed ended (exit %d) before saying %q; stderr:\n%s", bg.cmd.ProcessState.ExitCode(), text, bg.stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("awsfed did not say %q within %v; stderr:\n%s", text, limit, bg.stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // wait returns the exit code, failing the test after limit.

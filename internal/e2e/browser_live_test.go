@@ -157,3 +157,24 @@ func TestBrowserLiveClosedWindow(t *testing.T) {
 		t.Error("a credentials file was written")
 	}
 }
+
+// autofill = username types the configured username into the IdP's form;
+// the person types only the password, which awsfed never sees.
+func TestBrowserLiveAutofillUsername(t *testing.T) {
+	b := requireBrowserLive(t)
+	h := b.home(t, "autofill = username\n")
+	h.setenv("DISPLAY", b.display)
+	bg := h.start(t, "--debug", "login", "dev")
+	id := waitWindow(t, b.display, "Enter your username and password", bg, 30*time.Second)
+	bg.waitOutput(t, "browser: autofill: filled 1 field(s)", 30*time.Second)
+	typeLikeAPerson(t, b.display, id, []string{"type", "--delay", "40", "alice-pass"}, []string{"key", "Return"})
+	if code := bg.wait(t, 60*time.Second); code != 0 {
+		t.Fatalf("awsfed login: exit %d\n%s", code, bg.stderr.String())
+	}
+	if n := b.passwordPosts(t); n != 1 {
+		t.Errorf("%d password POSTs, want 1", n)
+	}
+	if strings.Contains(bg.stderr.String(), "alice-pass") {
+		t.Errorf("--debug output shows the password:\n%s", bg.stderr.String())
+	}
+}

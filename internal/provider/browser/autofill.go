@@ -68,6 +68,11 @@ func (r *signIn) autofill(ctx context.Context, s *session) {
 			return
 		case <-tick.C:
 		}
+		// Let the page's own scripts run first: one that focuses the
+		// username field after load would take the focus back.
+		if _, quiet, _ := s.where(); quiet < 500*time.Millisecond {
+			continue
+		}
 		st, err := s.state()
 		if err != nil || st.Ready != "complete" || st.Fields == 0 {
 			continue
