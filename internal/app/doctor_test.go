@@ -88,6 +88,23 @@ func TestDoctorSignIn(t *testing.T) {
 	}
 }
 
+// A password the IdP rejected is on record: the doctor names the record
+// and how to clear it, and the password is nowhere in the output.
+func TestDoctorNamesARejectedPassword(t *testing.T) {
+	c, _ := doctorSetup(t)
+	if code, _, stderr := c.run("wrong-pw-never-shown\n", nil, "login", "dev", "--password-stdin", "--force"); code != ExitRejected {
+		t.Fatalf("login with a wrong password: exit %d\n%s", code, stderr)
+	}
+	code, stdout, _ := c.run("", nil, "doctor")
+	if code != 0 || !strings.Contains(stdout, "WARN  idp sandbox rejected password: the IdP at http://127.0.0.1:") ||
+		!strings.Contains(stdout, "rejected 1 password(s) of demo") || !strings.Contains(stdout, "fix: sign in with the current password (awsfed login dev); once the IdP account is unlocked or its password reset, rm ") {
+		t.Errorf("exit %d\n%s", code, stdout)
+	}
+	if strings.Contains(stdout, "wrong-pw-never-shown") {
+		t.Errorf("the password reached the output")
+	}
+}
+
 func TestDoctorFindsAFault(t *testing.T) {
 	c, _ := doctorSetup(t)
 	cred := filepath.Join(c.home, ".aws", "credentials")

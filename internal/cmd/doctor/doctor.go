@@ -128,6 +128,7 @@ func (d *doctor) run(ctx context.Context) []Result {
 	rs = append(rs, d.network(ctx, file, logins)...)
 	rs = append(rs, checkAWSFiles(ctx, d.getenv, d.now(), file, logins, d.locator(), d.f.Version)...)
 	rs = append(rs, d.checkKeyring(ctx, logins)...)
+	rs = append(rs, checkRejected(d.getenv, logins)...)
 	rs = append(rs, checkCache(d.getenv)...)
 	if d.opts.SignIn {
 		rs = append(rs, d.signIn(ctx, logins)...)
