@@ -168,3 +168,21 @@ func BenchmarkSettings(b *testing.B) {
 		p.Settings()
 	}
 }
+
+// The browser is a program awsfed starts: it must not inherit awsfed's
+// secrets (a password, a keyring passphrase) nor AWS keys.
+func TestBrowserEnvironmentHoldsNoSecrets(t *testing.T) {
+	t.Setenv("AWSFED_PASSWORD", "hunter2")
+	t.Setenv("AWSFED_KEYRING_PASSPHRASE", "pp")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "sk")
+	t.Setenv("DISPLAY", ":5")
+	env := strings.Join(childEnv(), "\n")
+	for _, bad := range []string{"hunter2", "AWSFED_", "AWS_SECRET_ACCESS_KEY"} {
+		if strings.Contains(env, bad) {
+			t.Errorf("the browser's environment holds %q", bad)
+		}
+	}
+	if !strings.Contains(env, "DISPLAY=:5") {
+		t.Error("the browser's environment lost DISPLAY")
+	}
+}
