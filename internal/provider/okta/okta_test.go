@@ -304,3 +304,30 @@ func TestSystemOpener(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkSessionReuse is a sign-in served by the kept Okta session: one
+// request to the org, no password, no prompt.
+func BenchmarkSessionReuse(b *testing.B) {
+	fake := oktatest.New(oktatest.Options{Users: map[string]oktatest.User{"alice": {Password: pw}}})
+	defer fake.Close()
+	dir := b.TempDir()
+	newInput := func() *provider.Input {
+		c, _ := httpx.NewClient(httpx.Options{Origin: fake.EmbedLink(), CookieJar: true})
+		return &provider.Input{IdP: "ok", URL: fake.EmbedLink(), Username: "alice", CacheDir: dir, HTTP: c, Prompt: &prompt.Stub{},
+			Password: func(context.Context) (string, error) { return pw, nil }}
+	}
+	if _, err := New().Assertion(context.Background(), newInput()); err != nil {
+		b.Fatal(err)
+	}
+	before := fake.Counts().Requests()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := New().Assertion(context.Background(), newInput()); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	if n := fake.Counts().Requests() - before; n != b.N {
+		b.Errorf("%d requests for %d sign-ins", n, b.N)
+	}
+}
