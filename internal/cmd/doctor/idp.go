@@ -41,7 +41,33 @@ func (d *doctor) checkIdP(ctx context.Context, file *config.File, l *config.Logi
 	if a == nil {
 		return rs
 	}
-	return append(rs, judgeStart(subject, section, l.Provider, req.URL, a.resp), clock(subject, hostPortOf(u), a))
+	rs = append(rs, judgeStart(subject, section, l.Provider, req.URL, a.resp))
+	if r, ok := judgeRedirect(t, l.Provider, a.resp); ok {
+		rs = append(rs, r)
+	}
+	return append(rs, clock(subject, hostPortOf(u), a))
+}
+
+// judgeRedirect looks at where the start URL sends the browser: never from
+// https to plain http, and, for a login form, to a host that may receive
+// the password (the origin, or allowed_hosts).
+func judgeRedirect(t target, providerName string, resp *http.Response) (Result, bool) {
+	loc, err := resp.Location()
+	if err != nil {
+		return Result{}, false
+	}
+	from := resp.Request.URL
+	if strings.EqualFold(from.Scheme, "https") && !strings.EqualFold(loc.Scheme, "https") {
+		return fail(t.subject, "redirect", fmt.Sprintf("%s redirects to plain %s: awsfed never leaves https for http", httpx.Origin(from), httpx.Redact(loc)),
+			"ask the IdP's administrators to keep the sign-in on https; something between may be intercepting the connection"), true
+	}
+	if providerName != "form" || httpx.Origin(loc) == httpx.Origin(from) {
+		return Result{}, false
+	}
+	if re, refused := httpx.CheckTarget(t.client, loc, "the password").(*httpx.RefusedError); refused {
+		return warn(t.subject, "redirect", fmt.Sprintf("the start URL sends the browser to %s: if the login form lives there, awsfed will refuse to send the password to it", httpx.Origin(loc)), re.Hint), true
+	}
+	return pass(t.subject, "redirect", fmt.Sprintf("the start URL sends the browser to %s, which allowed_hosts lets receive the password", httpx.Origin(loc))), true
 }
 
 // judgeStart judges the start URL's answer. Any answer shows the server is

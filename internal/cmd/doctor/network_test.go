@@ -283,3 +283,37 @@ func TestSTSTrustedThroughTheAWSCABundle(t *testing.T) {
 	expect(t, rs, subject, "tls", Pass, "trusted by AWS_CA_BUNDLE="+ca.pem+" and the system's roots")
 	expect(t, rs, subject, "answer", Pass, "MissingAuthenticationToken")
 }
+
+// redirector answers every request with a redirect to to.
+func redirector(t *testing.T, to string) *httptest.Server {
+	t.Helper()
+	srv := httptest.NewServer(http.RedirectHandler(to, http.StatusFound))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func TestStartURLRedirects(t *testing.T) {
+	d := newRig(t).doctor()
+	other := "http://127.0.0.2:8080/login?SAMLRequest=secret"
+	srv := redirector(t, other)
+	rs := d.checkIdP(t.Context(), noFile, idpLogin(srv.URL+"/sso", nil))
+	expect(t, rs, "idp corp", "http", Pass, "answered HTTP 302 (a redirect to http://127.0.0.2:8080/login)")
+	expect(t, rs, "idp corp", "redirect", Warn, "sends the browser to http://127.0.0.2:8080", "awsfed will refuse to send the password", "allowed_hosts = 127.0.0.2")
+	if strings.Contains(dump(rs), "secret") {
+		t.Errorf("the redirect's query reached the output:\n%s", dump(rs))
+	}
+
+	l := idpLogin(srv.URL+"/sso", nil)
+	l.AllowedHosts = []string{"127.0.0.2:8080"}
+	rs = d.checkIdP(t.Context(), noFile, l)
+	expect(t, rs, "idp corp", "redirect", Pass, "which allowed_hosts lets receive the password")
+
+	ca := newCA(t)
+	tsrv := httptest.NewUnstartedServer(http.RedirectHandler("http://127.0.0.1:9/x", http.StatusFound))
+	tsrv.TLS = &tls.Config{Certificates: []tls.Certificate{ca.leaf(t, time.Now().Add(-time.Hour), time.Now().Add(90*24*time.Hour), "127.0.0.1")}}
+	tsrv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	tsrv.StartTLS()
+	defer tsrv.Close()
+	rs = d.checkIdP(t.Context(), noFile, idpLogin(tsrv.URL+"/sso", map[string]string{"ca_file": ca.pem}))
+	expect(t, rs, "idp corp", "redirect", Fail, "redirects to plain http://127.0.0.1:9/x", "never leaves https")
+}
