@@ -63,7 +63,11 @@ func readAWSFile(subject, path string) (*iniFile, Result, bool) {
 		return f, pass(subject, "parse", path+" does not exist (awsfed creates it, 0600, when it first writes)"), true
 	}
 	if err != nil {
-		return f, fail(subject, "parse", "cannot read "+path+": "+errors.Unwrap(err).Error(), "make it readable by you"), false
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return f, fail(subject, "parse", "cannot read "+path+": "+err.Error(), "make it readable by you"), false
 	}
 	if f.info, err = os.Stat(path); err != nil {
 		return f, fail(subject, "parse", "cannot read "+path+": "+err.Error(), "make it readable by you"), false
@@ -207,7 +211,7 @@ func checkKeys(cred, cfg *iniFile, creds, profiles map[string]section, now time.
 			if proc, ok := p.keys["credential_process"]; ok {
 				rs = append(rs, fail(subject, "shadowing", fmt.Sprintf("%s: [%s] holds static keys, which the AWS CLI uses before credential_process of [%s] (%s): the keys never refresh",
 					at, name, awsfiles.ConfigSection(name), where(cfg.path, proc.Line)),
-					fmt.Sprintf("remove the keys of [%s] from %s (awsfed setup-profile ACCOUNT removes temporary ones)", name, cred.path)))
+					fmt.Sprintf("remove the keys of [%s] from %s (awsfed setup-profile %s removes temporary ones)", name, cred.path, orPlaceholder(ours[name]))))
 				continue
 			}
 		}
@@ -250,7 +254,11 @@ func checkProcesses(ctx context.Context, cfg *iniFile, profiles map[string]secti
 			continue // another tool's: not ours to judge
 		}
 		at := where(cfg.path, proc.Line)
-		fix := "install awsfed (" + setupprofile.InstallCmd + ") and run awsfed setup-profile ACCOUNT with the installed one"
+		account := ""
+		if i >= 0 && i+1 < len(words) && !strings.HasPrefix(words[i+1], "-") {
+			account = words[i+1]
+		}
+		fix := "install awsfed (" + setupprofile.InstallCmd + ") and run awsfed setup-profile " + orPlaceholder(account) + " with the installed one"
 		bin, missing, err := loc.Check(words[0])
 		if err != nil {
 			what := err.Error()
@@ -265,10 +273,6 @@ func checkProcesses(ctx context.Context, cfg *iniFile, profiles map[string]secti
 			rs = append(rs, fail(subject, "credential_process", fmt.Sprintf("%s: [%s] runs %s", at, awsfiles.ConfigSection(name), missing), fix))
 			continue
 		}
-		account := ""
-		if i >= 0 && i+1 < len(words) && !strings.HasPrefix(words[i+1], "-") {
-			account = words[i+1]
-		}
 		if account != "" && file != nil && file.Exists {
 			if _, ok := file.Accounts[account]; !ok {
 				rs = append(rs, fail(subject, "credential_process", fmt.Sprintf("%s: [%s] asks for account %s, which has no [account %s] in %s", at, awsfiles.ConfigSection(name), account, account, file.Path),
@@ -282,7 +286,7 @@ func checkProcesses(ctx context.Context, cfg *iniFile, profiles map[string]secti
 			rs = append(rs, pass(subject, "credential_process", found+" ("+said+", as this one)"))
 		case strings.HasPrefix(said, "awsfed "):
 			rs = append(rs, warn(subject, "credential_process", found+", which is "+said+", and this one is awsfed "+version,
-				"if the profile should run this awsfed, run awsfed setup-profile ACCOUNT with it; otherwise upgrade "+bin))
+				"if the profile should run this awsfed, run awsfed setup-profile "+orPlaceholder(account)+" with it; otherwise upgrade "+bin))
 		default:
 			rs = append(rs, fail(subject, "credential_process", found+", which does not tell its version as awsfed does: it may not be awsfed", fix))
 		}
@@ -311,6 +315,14 @@ func askVersion(ctx context.Context, bin string) string {
 		}
 	}
 	return line
+}
+
+// orPlaceholder is account, or ACCOUNT when it is not known.
+func orPlaceholder(account string) string {
+	if account == "" {
+		return "ACCOUNT"
+	}
+	return account
 }
 
 func indexOf(words []string, w string) int {
