@@ -23,7 +23,8 @@ func (d *doctor) checkIdP(ctx context.Context, file *config.File, l *config.Logi
 		return []Result{fail(subject, "url", fmt.Sprintf("%q is not an https:// URL", httpx.RedactString(l.URL)), "set "+section+" to the IdP's https:// address")}
 	}
 	c, err := cmdutil.IdPClient(l, cmdutil.IdPSection(l, file), false, d.opts.Timeout, d.f.Debug())
-	t := target{subject: subject, url: u, client: c, err: err, fixURL: section, trust: "the system's roots"}
+	t := target{subject: subject, url: u, client: c, err: err, fixURL: section, trust: "the system's roots",
+		caFix: "point ca_file in " + idpSection(file, l) + " at a readable PEM file of your company's CA"}
 	if ca := l.Settings["ca_file"]; ca != "" {
 		t.trust = "ca_file " + ca + " and the system's roots"
 	}

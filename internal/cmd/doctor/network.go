@@ -26,6 +26,8 @@ type target struct {
 	fixURL string
 	// trust names the roots the client trusts ("the system's roots").
 	trust string
+	// caFix says how to repair the CA file when the client could not be made.
+	caFix string
 }
 
 // reach checks the way to t: the transport (https, or plain http that
@@ -40,7 +42,7 @@ func (d *doctor) reach(ctx context.Context, t target) ([]Result, bool) {
 		if errors.As(t.err, &re) {
 			return append(rs, fail(t.subject, "transport", re.What, re.Hint)), false
 		}
-		return append(rs, fail(t.subject, "transport", t.err.Error(), "fix "+t.fixURL)), false
+		return append(rs, fail(t.subject, "ca file", t.err.Error(), t.caFix)), false
 	}
 	switch {
 	case strings.EqualFold(t.url.Scheme, "https"):

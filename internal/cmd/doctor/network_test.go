@@ -62,6 +62,14 @@ func TestTrustedCertificate(t *testing.T) {
 	expect(t, rs, "idp corp", "clock", Pass)
 }
 
+func TestUnreadableCAFile(t *testing.T) {
+	rs := newRig(t).doctor().checkIdP(t.Context(), noFile, idpLogin("https://idp.example.com/sso", map[string]string{"ca_file": "/nonexistent/ca.pem"}))
+	expect(t, rs, "idp corp", "ca file", Fail, "ca_file /nonexistent/ca.pem", "point ca_file in the IdP corp at a readable PEM file")
+	if len(rs) != 1 {
+		t.Errorf("went on without the CA:\n%s", dump(rs))
+	}
+}
+
 func TestExpiredCertificate(t *testing.T) {
 	ca := newCA(t)
 	srv := tlsServer(t, ca.leaf(t, time.Now().Add(-48*time.Hour), time.Now().Add(-24*time.Hour), "127.0.0.1"))
@@ -172,12 +180,17 @@ func TestCABundleInEffect(t *testing.T) {
 	r.env["AWS_CA_BUNDLE"] = "/nonexistent/bundle.pem"
 	rs := r.doctor().checkSTS(t.Context(), &config.Login{Account: "dev", Profile: "dev", STSEndpoint: "https://sts.example.com/"})
 	expect(t, rs, "sts https://sts.example.com/", "ca bundle", Pass, "AWS_CA_BUNDLE=/nonexistent/bundle.pem and the system's roots are trusted")
-	expect(t, rs, "sts https://sts.example.com/", "transport", Fail, "AWS_CA_BUNDLE /nonexistent/bundle.pem")
+	expect(t, rs, "sts https://sts.example.com/", "ca file", Fail, "AWS_CA_BUNDLE /nonexistent/bundle.pem", "point AWS_CA_BUNDLE")
 
 	r = newRig(t)
 	r.write(".aws/config", "[profile dev]\nca_bundle = /etc/corp.pem\n", 0o600)
 	rs = r.doctor().checkSTS(t.Context(), &config.Login{Account: "dev", Profile: "dev", STSEndpoint: "https://sts.example.com/"})
 	expect(t, rs, "sts https://sts.example.com/", "ca bundle", Pass, "ca_bundle = /etc/corp.pem of [profile dev] in "+r.home+"/.aws/config and the system's roots are trusted")
+	// The missing bundle stops the checks before any lookup: tests stay on loopback.
+	expect(t, rs, "sts https://sts.example.com/", "ca file", Fail, "ca_bundle of [profile dev]", "readable PEM file")
+	if len(rs) != 2 {
+		t.Errorf("went on after the CA bundle failed:\n%s", dump(rs))
+	}
 }
 
 func TestProxyFor(t *testing.T) {

@@ -42,7 +42,8 @@ func (d *doctor) checkSTS(ctx context.Context, l *config.Login) []Result {
 	trust, found := d.caBundle(l)
 	rs := []Result{pass(subject, "ca bundle", found)}
 	c, err := cmdutil.STSClient(&resolved, d.getenv, d.opts.Timeout, d.f.Debug())
-	t := target{subject: subject, url: u, client: c, err: err, fixURL: fixURL, trust: trust}
+	t := target{subject: subject, url: u, client: c, err: err, fixURL: fixURL, trust: trust,
+		caFix: "point AWS_CA_BUNDLE (or ca_bundle of the profile " + l.Profile + ") at a readable PEM file, as the AWS CLI needs too"}
 	more, ok := d.reach(ctx, t)
 	rs = append(rs, more...)
 	if !ok {
