@@ -69,20 +69,22 @@ func resolveAccount(getenv func(string) string, reg provider.Registry, file *con
 	}
 	settings := maps.Clone(root.Settings)
 	reg.FromEnv(root.Provider, settings, getenv)
-	var missing, fixes []string
+	var missing, envs []string
 	for _, s := range reg.SettingsOf(root.Provider) {
 		if s.Required && strings.TrimSpace(settings[s.Key]) == "" {
-			missing = append(missing, fmt.Sprintf("%s (%s)", s.Key, s.Label))
-			fix := s.Key + " = …"
+			missing = append(missing, s.Key)
 			if s.EnvVar != "" {
-				fix += " (or the environment variable " + s.EnvVar + ")"
+				envs = append(envs, s.EnvVar+" for "+s.Key)
 			}
-			fixes = append(fixes, fix)
 		}
 	}
 	if len(missing) > 0 {
+		fix := "set " + strings.Join(missing, ", ") + " in " + section
+		if len(envs) > 0 {
+			fix += " (or the environment variable " + strings.Join(envs, ", ") + ")"
+		}
 		return l, fail(subject, "settings", fmt.Sprintf("%s lacks %s, which provider %s needs", section, strings.Join(missing, ", "), root.Provider),
-			"set "+strings.Join(fixes, ", ")+" in "+section+", or run awsfed configure")
+			fix+"; awsfed configure asks for each")
 	}
 	if l.RoleARN == "" {
 		return l, warn(subject, "role", fmt.Sprintf("[account %s] sets no role_arn: when the IdP grants several roles, awsfed asks which, and credential-process cannot ask", account),

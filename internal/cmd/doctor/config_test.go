@@ -55,8 +55,8 @@ func TestUnknownProvider(t *testing.T) {
 func TestRequiredSettings(t *testing.T) {
 	r := newRig(t)
 	r.config("[idp corp]\nprovider = api\nurl = https://api.example.com/\n[account dev]\nrole_arn = Dev\n")
-	expect(t, r.checkConfig(), "account dev", "settings", Fail, "lacks app_id (app id), client_secret (API secret), which provider api needs",
-		"set app_id = …, client_secret = … (or the environment variable AWSFED_TEST_SECRET) in [idp corp]")
+	expect(t, r.checkConfig(), "account dev", "settings", Fail, "lacks app_id, client_secret, which provider api needs",
+		"set app_id, client_secret in [idp corp]", "(or the environment variable AWSFED_TEST_SECRET for client_secret); awsfed configure asks for each")
 
 	r.env["AWSFED_TEST_SECRET"] = "s3cret"
 	r.config("[idp corp]\nprovider = api\nurl = https://api.example.com/\napp_id = 7\n[account dev]\nrole_arn = Dev\n")
