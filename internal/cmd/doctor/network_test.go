@@ -52,12 +52,12 @@ func TestUntrustedCertificate(t *testing.T) {
 
 func TestTrustedCertificate(t *testing.T) {
 	ca := newCA(t)
-	srv := tlsServer(t, ca.leaf(t, time.Now().Add(-time.Hour), time.Now().Add(90*24*time.Hour), "127.0.0.1"))
+	srv := tlsServer(t, ca.leaf(t, time.Now().Add(-time.Hour), time.Now().Add(90*24*time.Hour+12*time.Hour), "127.0.0.1"))
 	r := newRig(t)
 	rs := r.doctor().checkIdP(t.Context(), noFile, idpLogin(srv.URL+"/sso", map[string]string{"ca_file": ca.pem}))
 	expect(t, rs, "idp corp", "transport", Pass, "https to 127.0.0.1:")
 	expect(t, rs, "idp corp", "tls", Pass, "names it and is trusted by ca_file "+ca.pem+" and the system's roots (issued by Doctor Test CA)")
-	expect(t, rs, "idp corp", "certificate", Pass, "expires in 89 days")
+	expect(t, rs, "idp corp", "certificate", Pass, "expires in 90 days")
 	expect(t, rs, "idp corp", "http", Pass, "answered HTTP 200")
 	expect(t, rs, "idp corp", "clock", Pass)
 }
