@@ -72,7 +72,11 @@ func writeText(w io.Writer, results []Result) error {
 			n[2]++
 		}
 	}
-	fmt.Fprintf(&b, "%d passed, %d warnings, %d failed\n", n[0], n[1], n[2])
+	warnings := "warnings"
+	if n[1] == 1 {
+		warnings = "warning"
+	}
+	fmt.Fprintf(&b, "%d passed, %d %s, %d failed\n", n[0], n[1], warnings, n[2])
 	_, err := io.WriteString(w, b.String())
 	return err
 }
