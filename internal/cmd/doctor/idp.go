@@ -28,21 +28,11 @@ func (d *doctor) checkIdP(ctx context.Context, file *config.File, l *config.Logi
 	if ca := l.Settings["ca_file"]; ca != "" {
 		t.trust = "ca_file " + ca + " and the system's roots"
 	}
-	rs, ok := d.reach(ctx, t)
-	if !ok {
-		return rs
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, l.URL, nil)
-	if err != nil {
-		return append(rs, fail(subject, "http", err.Error(), "fix "+section))
-	}
-	req.Header.Set("Accept", "text/html,application/json;q=0.9,*/*;q=0.8")
-	a, trs := d.probe(t, req)
-	rs = append(rs, trs...)
+	a, rs := d.visit(ctx, t, http.MethodGet, "", "")
 	if a == nil {
 		return rs
 	}
-	rs = append(rs, judgeStart(subject, section, l.Provider, req.URL, a.resp))
+	rs = append(rs, judgeStart(subject, section, l.Provider, u, a.resp))
 	if r, ok := judgeRedirect(t, l.Provider, a.resp); ok {
 		rs = append(rs, r)
 	}

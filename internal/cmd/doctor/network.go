@@ -209,6 +209,30 @@ func (d *doctor) unreachable(subject, check, hostPort string, err error) Result 
 	return fail(subject, check, "cannot reach "+hostPort+": "+err.Error(), "check the host and port, the network, the VPN and the proxy settings")
 }
 
+// visit checks the way to t (see reach) and, when it is open, sends it one
+// request without a secret (see probe). The answer is nil when there is
+// none to judge.
+func (d *doctor) visit(ctx context.Context, t target, method, body, contentType string) (*answer, []Result) {
+	rs, ok := d.reach(ctx, t)
+	if !ok {
+		return nil, rs
+	}
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, t.url.String(), r)
+	if err != nil {
+		return nil, append(rs, fail(t.subject, "http", err.Error(), "fix "+t.fixURL))
+	}
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	req.Header.Set("Accept", "text/html,application/xml;q=0.9,application/json;q=0.9,*/*;q=0.8")
+	a, more := d.probe(t, req)
+	return a, append(rs, more...)
+}
+
 // answer is what a probe request got back.
 type answer struct {
 	resp *http.Response

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/awsfed/awsfed/internal/awsfiles"
 	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
@@ -44,18 +43,8 @@ func (d *doctor) checkSTS(ctx context.Context, l *config.Login) []Result {
 	c, err := cmdutil.STSClient(&resolved, d.getenv, d.opts.Timeout, d.f.Debug())
 	t := target{subject: subject, url: u, client: c, err: err, fixURL: fixURL, trust: trust,
 		caFix: "point AWS_CA_BUNDLE (or ca_bundle of the profile " + l.Profile + ") at a readable PEM file, as the AWS CLI needs too"}
-	more, ok := d.reach(ctx, t)
+	a, more := d.visit(ctx, t, http.MethodPost, unsignedCall, "application/x-www-form-urlencoded; charset=utf-8")
 	rs = append(rs, more...)
-	if !ok {
-		return rs
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(unsignedCall))
-	if err != nil {
-		return append(rs, fail(subject, "answer", err.Error(), "fix "+fixURL))
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
-	a, trs := d.probe(t, req)
-	rs = append(rs, trs...)
 	if a == nil {
 		return rs
 	}
