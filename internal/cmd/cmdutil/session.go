@@ -263,10 +263,16 @@ func (s *Session) fetch(ctx context.Context, window time.Duration, refresh func(
 	return e, cached, err
 }
 
+// siblingWindow is how much life a sibling's keys must have left not to be
+// refreshed along: the assertion is there, and keys with less than an hour
+// left would soon cost a sign-in of their own.
+const siblingWindow = time.Hour
+
 // acquireWithSiblings signs in for s and, from the same assertion, for the
-// sibling accounts whose keys have window or less left; their keys go to
-// the cache, s's are returned for Fetch to store.
+// sibling accounts whose keys have less than siblingWindow (or window)
+// left; their keys go to the cache, s's are returned for Fetch to store.
 func (s *Session) acquireWithSiblings(ctx context.Context, window time.Duration) (*cache.Entry, error) {
+	window = max(window, siblingWindow)
 	sibs := s.staleSiblings(ctx, window)
 	if len(sibs) == 0 {
 		return s.Acquire(ctx)
