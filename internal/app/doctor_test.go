@@ -13,7 +13,7 @@ import (
 
 // doctorSetup is a healthy set-up against the sandbox: a configuration,
 // a login that wrote keys and cached them, and a password in the keyring.
-func doctorSetup(t *testing.T) (*cli, *bytes.Buffer) {
+func doctorSetup(t *testing.T) (*cli, *bytes.Buffer, *sandbox.Sandbox) {
 	log := &bytes.Buffer{} // the sandbox writes it under its own lock
 	s := startSandbox(t, sandbox.Options{Log: log})
 	c := newCLI(t)
@@ -27,11 +27,11 @@ func doctorSetup(t *testing.T) (*cli, *bytes.Buffer) {
 		t.Fatalf("login: exit %d\n%s", code, stderr)
 	}
 	log.Reset()
-	return c, log
+	return c, log, s
 }
 
 func TestDoctorOnAHealthySandbox(t *testing.T) {
-	c, log := doctorSetup(t)
+	c, log, _ := doctorSetup(t)
 	code, stdout, stderr := c.run("", nil, "doctor")
 	// Without --sign-in the IdP gets one plain GET, STS one unsigned call.
 	if requests := log.String(); strings.Count(requests, "\n") != 2 || !strings.Contains(requests, "idp GET /idp/sso -> 302") || !strings.Contains(requests, "sts POST / GetCallerIdentity -> 403 MissingAuthenticationToken") {
@@ -77,21 +77,42 @@ func TestDoctorOnAHealthySandbox(t *testing.T) {
 	}
 }
 
+// --sign-in signs in once for the accounts of one IdP and user, assumes
+// each role, and keeps the keys nowhere.
 func TestDoctorSignIn(t *testing.T) {
-	c, log := doctorSetup(t)
+	c, log, s := doctorSetup(t)
+	cfg := filepath.Join(c.home, ".config", "awsfed", "config")
+	text, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, append(text, "\n[account admin]\nrole_arn = "+sandbox.RoleARN("Admin")+"\nsts_endpoint = "+s.STSURL+"\n"...), 0o600)
+	cred := filepath.Join(c.home, ".aws", "credentials")
+	before, _ := os.ReadFile(cred)
 	code, stdout, stderr := c.run("", nil, "doctor", "--sign-in")
-	if code != 0 || !strings.Contains(stdout, "PASS  account dev sign-in: signed in: keys of arn:aws:sts::"+sandbox.Account+":assumed-role/Dev/demo") {
+	for _, want := range []string{
+		"PASS  account admin sign-in: signed in: keys of arn:aws:sts::" + sandbox.Account + ":assumed-role/Admin/demo",
+		"PASS  account dev sign-in: signed in: keys of arn:aws:sts::" + sandbox.Account + ":assumed-role/Dev/demo",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q", want)
+		}
+	}
+	if code != 0 {
 		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	if !strings.Contains(log.String(), "sts POST / AssumeRoleWithSAML -> 200") {
-		t.Errorf("no sign-in reached the sandbox:\n%s", log)
+	if n := strings.Count(log.String(), "idp POST"); n != 1 {
+		t.Errorf("the IdP saw %d POSTs, want 1 sign-in for both accounts:\n%s", n, log)
+	}
+	if n := strings.Count(log.String(), "AssumeRoleWithSAML -> 200"); n != 2 {
+		t.Errorf("%d roles assumed, want 2:\n%s", n, log)
+	}
+	if after, _ := os.ReadFile(cred); string(after) != string(before) {
+		t.Errorf("--sign-in changed %s", cred)
 	}
 }
 
 // A password the IdP rejected is on record: the doctor names the record
 // and how to clear it, and the password is nowhere in the output.
 func TestDoctorNamesARejectedPassword(t *testing.T) {
-	c, _ := doctorSetup(t)
+	c, _, _ := doctorSetup(t)
 	if code, _, stderr := c.run("wrong-pw-never-shown\n", nil, "login", "dev", "--password-stdin", "--force"); code != ExitRejected {
 		t.Fatalf("login with a wrong password: exit %d\n%s", code, stderr)
 	}
@@ -106,7 +127,7 @@ func TestDoctorNamesARejectedPassword(t *testing.T) {
 }
 
 func TestDoctorFindsAFault(t *testing.T) {
-	c, _ := doctorSetup(t)
+	c, _, _ := doctorSetup(t)
 	cred := filepath.Join(c.home, ".aws", "credentials")
 	if err := os.Chmod(cred, 0o644); err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
@@ -11,35 +12,68 @@ import (
 	"github.com/awsfed/awsfed/internal/httpx"
 	"github.com/awsfed/awsfed/internal/keyring"
 	"github.com/awsfed/awsfed/internal/provider"
+	"github.com/awsfed/awsfed/internal/signin"
 )
 
-// signIn is --sign-in: each account signs in as login would (the password
-// from the keyring, the environment or the terminal), and STS says whose
-// the keys are. The keys are written nowhere.
+// signIn is --sign-in: the accounts of each IdP and user sign in once, as
+// login does for several accounts (the password from the keyring, the
+// environment or the terminal), each role is assumed, and STS says whose
+// the keys are. The keys are kept nowhere.
 func (d *doctor) signIn(ctx context.Context, logins []*config.Login) []Result {
 	lf := cmdutil.LoginFlags{Timeout: d.opts.Timeout, MFATimeout: 90 * time.Second, BrowserTimeout: 5 * time.Minute}
-	var rs []Result
+	var groups [][]string
+	index := map[string]int{}
 	for _, l := range logins {
-		rs = append(rs, d.signInOne(ctx, l.Account, &lf))
+		root := l.Root()
+		key := root.IdPName + "\n" + root.URL + "\n" + root.Username
+		i, ok := index[key]
+		if !ok {
+			i = len(groups)
+			index[key] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], l.Account)
+	}
+	var rs []Result
+	for _, names := range groups {
+		rs = append(rs, d.signInOnce(ctx, names, &lf)...)
 	}
 	return rs
 }
 
-func (d *doctor) signInOne(ctx context.Context, account string, lf *cmdutil.LoginFlags) Result {
-	subject := "account " + account
-	s, err := cmdutil.Prepare(ctx, d.f, account, lf, d.f.IO.ErrOut)
+// signInOnce signs in once for accounts, which share an IdP and user.
+func (d *doctor) signInOnce(ctx context.Context, accounts []string, lf *cmdutil.LoginFlags) []Result {
+	var rs []Result
+	sessions, err := cmdutil.PrepareMany(ctx, d.f, accounts, lf, io.Discard)
 	if err != nil {
-		return fail(subject, "sign-in", err.Error(), hintOf(err))
+		for _, name := range accounts {
+			rs = append(rs, fail("account "+name, "sign-in", err.Error(), hintOf(err)))
+		}
+		return rs
 	}
-	e, err := s.Acquire(ctx)
-	if err != nil {
-		return fail(subject, "sign-in", err.Error(), hintOf(err))
+	many := make([]*signin.Account, len(sessions))
+	for i, s := range sessions {
+		s.Options.Err = d.f.IO.ErrOut
+		many[i] = s.Account(-1) // a real sign-in: nothing cached counts
+		for a := many[i]; a != nil; a = a.Source {
+			a.Keep = nil
+		}
 	}
-	id, err := s.Options.STS.GetCallerIdentity(ctx, cmdutil.SessionOf(e).Credentials)
-	if err != nil {
-		return fail(subject, "sign-in", "the new keys do not work: "+err.Error(), hintOf(err))
+	for i, out := range signin.Many(ctx, many, sessions[0].Assert) {
+		s := sessions[i]
+		subject := "account " + s.Login.Account
+		if out.Err != nil {
+			rs = append(rs, fail(subject, "sign-in", out.Err.Error(), hintOf(out.Err)))
+			continue
+		}
+		id, err := s.Options.STS.GetCallerIdentity(ctx, out.Session.Credentials)
+		if err != nil {
+			rs = append(rs, fail(subject, "sign-in", "the new keys do not work: "+err.Error(), hintOf(err)))
+			continue
+		}
+		rs = append(rs, pass(subject, "sign-in", fmt.Sprintf("signed in: keys of %s, good until %s UTC (kept nowhere)", id.ARN, out.Session.Expiration.UTC().Format("2006-01-02 15:04"))))
 	}
-	return pass(subject, "sign-in", fmt.Sprintf("signed in: keys of %s, good until %s UTC (written nowhere)", id.ARN, e.Expiration.UTC().Format("2006-01-02 15:04")))
+	return rs
 }
 
 // hintOf finds the fix an error carries, as app's report would print it.
