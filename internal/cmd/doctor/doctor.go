@@ -78,7 +78,7 @@ a check fails, else 0.`,
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&opts.JSON, "json", false, "print the checks as JSON on stdout")
-	fl.BoolVar(&opts.SignIn, "sign-in", false, "also sign in and get keys for each account (asks for the password as login does; writes no AWS file)")
+	fl.BoolVar(&opts.SignIn, "sign-in", false, "also sign in (once per IdP, asking as login does) and test each account's keys, which are kept nowhere")
 	fl.DurationVar(&opts.Timeout, "timeout", 10*time.Second, "give up on each network step after this long")
 	return cmd
 }
