@@ -96,3 +96,16 @@ func TestPickerShowsCachedAliases(t *testing.T) {
 		t.Errorf("the second choice is not ReadOnly:\n%s", stderr)
 	}
 }
+
+// roles needs no [account]: an [idp] section is enough.
+func TestRolesWithOnlyAnIdPSection(t *testing.T) {
+	s := startSandbox(t, sandbox.Options{})
+	c := newCLI(t)
+	c.env["AWSFED_CONFIG"] = c.home + "/awsfed.ini"
+	writeFile(t, c.env["AWSFED_CONFIG"], "[idp sb]\nurl = "+s.IdPURL+"\nusername = team\n")
+	c.env["AWSFED_PASSWORD"] = "team"
+	code, stdout, stderr := c.run("", nil, "roles", "--signin-endpoint", s.SigninURL)
+	if code != 0 || strings.Count(stdout, "\n") != 3 || !strings.Contains(stdout, "sandbox-audit (345678901234)") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+}

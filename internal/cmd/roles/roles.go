@@ -65,13 +65,12 @@ type role struct {
 // Run signs in and lists the roles.
 func Run(ctx context.Context, opts *Options) error {
 	f := opts.F
-	// Any account of the IdP names it; with none, the flags do.
-	account := ""
+	// Any account of the IdP names it; with none, the [idp] section or the
+	// flags do (the placeholder account writes nothing).
+	account := "roles"
 	if file, err := config.LoadDefault(f.Getenv); err == nil {
 		if names := file.AccountsOf(opts.Login.Overrides.IdP); len(names) > 0 {
 			account = names[0]
-		} else if opts.Login.Overrides.IdP != "" || opts.Login.Overrides.URL != "" {
-			account = "roles"
 		}
 	}
 	s, err := cmdutil.Prepare(ctx, f, account, &opts.Login, f.IO.ErrOut)
