@@ -187,6 +187,8 @@ func (s *Session) SetUsername(u string) {
 		s.Login.Username = u
 		s.Options.Input.Username = u
 		s.Cache.Who = who(s.Login)
+		// A chained role's session name may come from the username.
+		s.Cache.Binding = binding(s.F.Providers, s.Login)
 	}
 }
 
