@@ -1,9 +1,9 @@
 // Package doctor implements `awsfed doctor`: it checks everything between
 // the user and working keys — awsfed's configuration, the IdP's host (DNS,
 // connect, TLS, the start URL's answer, the proxy, the clock), the browser
-// of provider browser, STS, the AWS
-// CLI's files, the keyring and the cache — and prints one line per check
-// with PASS, WARN or FAIL, what it found and the fix.
+// of provider browser, STS, the AWS CLI's files, the keyring and the cache
+// — and prints one line per check with PASS, WARN or FAIL, what it found
+// and the fix.
 //
 // It signs in only with --sign-in. Otherwise no secret leaves the machine
 // and nothing is changed: the IdP gets a plain GET of its start URL, STS an
@@ -53,13 +53,14 @@ func NewCmd(f *factory.Factory, runF func(context.Context, *Options) error) *cob
 		Long: `Check, for the accounts named (default: every configured account), what a
 sign-in needs: the configuration file and each account's [idp] section; the
 IdP's host (name lookup, TCP connect, TLS trust and certificate expiry, the
-start URL's answer, the proxy in use, plain http refused; for provider
-browser, the browser and its version); the clock against
-the IdP's and STS's Date headers; STS at the account's endpoint and the CA
-bundle it is trusted with; the AWS credentials and config files as the AWS CLI
-reads them (modes, static keys shadowing credential_process, expired keys,
-each credential_process command); the keyring and the passwords stored in it;
-the cache directory.
+start URL's answer and where it redirects, the proxy in use, plain http
+refused; for provider browser, the browser and its version); the clock
+against the IdP's and STS's Date headers; STS at the account's endpoint and
+the CA bundle it is trusted with; the AWS credentials and config files as the
+AWS CLI reads them (modes, lock files, static keys shadowing
+credential_process, expired and long-term keys, each credential_process
+command and its version); the keyring and the passwords stored in it,
+rejected passwords on record; the cache directory.
 
 Each check prints PASS, WARN or FAIL, what it found and the fix. Nothing is
 signed in and no secret is sent (the IdP gets a plain GET of its start URL,
@@ -154,7 +155,9 @@ func (d *doctor) network(ctx context.Context, file *config.File, logins []*confi
 				return rs
 			})
 		}
-		if key := "sts " + stsEndpoint(l); !seen[key] {
+		// The CA bundle may differ by profile (ca_bundle).
+		trust, _ := d.caBundle(l)
+		if key := "sts " + stsEndpoint(l) + " " + trust; !seen[key] {
 			seen[key] = true
 			checks = append(checks, func() []Result { return d.checkSTS(ctx, l) })
 		}
