@@ -161,9 +161,16 @@ type background struct {
 
 func (h *home) start(t testing.TB, args ...string) *background {
 	t.Helper()
+	return h.startIn(t, "", args...)
+}
+
+// startIn is start with stdin.
+func (h *home) startIn(t testing.TB, stdin string, args ...string) *background {
+	t.Helper()
 	bg := &background{done: make(chan struct{})}
 	bg.cmd = exec.Command(env.bin, args...)
 	bg.cmd.Env = h.env
+	bg.cmd.Stdin = strings.NewReader(stdin)
 	bg.cmd.Stdout, bg.cmd.Stderr = &bg.stdout, &bg.stderr
 	bg.started = time.Now()
 	if err := bg.cmd.Start(); err != nil {

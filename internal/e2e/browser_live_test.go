@@ -178,3 +178,39 @@ func TestBrowserLiveAutofillUsername(t *testing.T) {
 		t.Errorf("--debug output shows the password:\n%s", bg.stderr.String())
 	}
 }
+
+// autofill = password (with store_password) types the stored password too:
+// the first login takes it from --password-stdin and stores it, a later one
+// (the IdP session gone) from the keyring; the person only presses Enter.
+func TestBrowserLiveAutofillPassword(t *testing.T) {
+	b := requireBrowserLive(t)
+	h := b.home(t, "autofill = password\nstore_password = true\n")
+	h.setenv("DISPLAY", b.display)
+	h.setenv("AWSFED_KEYRING_BACKEND", "file")
+	h.setenv("AWSFED_KEYRING_PASSPHRASE", "keyring-pass")
+	login := func(stdin string, args ...string) {
+		t.Helper()
+		bg := h.startIn(t, stdin, append([]string{"--debug", "login", "dev"}, args...)...)
+		id := waitWindow(t, b.display, "Enter your username and password", bg, 30*time.Second)
+		bg.waitOutput(t, "browser: autofill: filled 2 field(s)", 30*time.Second)
+		typeLikeAPerson(t, b.display, id, []string{"key", "Return"})
+		if code := bg.wait(t, 60*time.Second); code != 0 {
+			t.Fatalf("awsfed login: exit %d\n%s", code, bg.stderr.String())
+		}
+		if strings.Contains(bg.stderr.String(), "alice-pass") {
+			t.Errorf("the output shows the password:\n%s", bg.stderr.String())
+		}
+	}
+	login("alice-pass\n", "--password-stdin", "--store-password")
+
+	// The IdP session is gone (no browser profile), the keys too.
+	for _, dir := range []string{filepath.Join(h.dir, ".local", "share", "awsfed", "browser"), filepath.Join(h.dir, ".cache", "awsfed")} {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	login("")
+	if n := b.passwordPosts(t); n != 2 {
+		t.Errorf("%d password POSTs, want 2", n)
+	}
+}

@@ -34,21 +34,27 @@ const fillJS = `((user, pass) => {
   return n;
 })`
 
+// password is the stored password for autofill = password, asked for once
+// and only when a window opens; "" when there is none (the user types it).
+// It is asked before the wait line starts, which holds the terminal.
+func (r *signIn) password(ctx context.Context) string {
+	if !r.fill.password || r.in.Password == nil {
+		return ""
+	}
+	p, err := r.in.Password(ctx)
+	if err != nil {
+		r.in.Debug.Printf("browser: autofill: no stored password (%v); type it in the window", err)
+		return ""
+	}
+	return p
+}
+
 // autofill waits for the login form in the window and types the configured
-// username (and, with autofill = password, the stored password) into it.
-// The password is asked for once, and only here.
-func (r *signIn) autofill(ctx context.Context, s *session) {
+// username (and pass, with autofill = password) into it.
+func (r *signIn) autofill(ctx context.Context, s *session, pass string) {
 	user := ""
 	if r.fill.username {
 		user = r.in.Username
-	}
-	pass := ""
-	if r.fill.password && r.in.Password != nil {
-		p, err := r.in.Password(ctx)
-		if err != nil {
-			r.in.Debug.Printf("browser: autofill: no stored password (%v); type it in the window", err)
-		}
-		pass = p
 	}
 	if user == "" && pass == "" {
 		return

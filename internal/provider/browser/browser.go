@@ -329,10 +329,11 @@ func (r *signIn) window(ctx context.Context, at string, cookies []*network.Cooki
 	if err := s.navigate(at); err != nil {
 		return "", nil, r.loadFailed(ctx, err)
 	}
+	pass := r.password(ctx)
 	wctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
 	if r.fill.username || r.fill.password {
-		go r.autofill(wctx, s)
+		go r.autofill(wctx, s, pass)
 	}
 	stopLine := r.waitLine(wctx)
 	defer stopLine()
