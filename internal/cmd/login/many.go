@@ -6,11 +6,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
-	"github.com/awsfed/awsfed/internal/awsfiles"
 	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/provider"
@@ -19,18 +17,12 @@ import (
 
 // accountResult is one account's line, and its --json object.
 type accountResult struct {
-	Account         string    `json:"account"`
-	Profile         string    `json:"profile"`
-	RoleARN         string    `json:"role_arn,omitempty"`
-	Expiration      time.Time `json:"expiration,omitzero"`
-	CallerARN       string    `json:"caller_arn,omitempty"`
-	CredentialsFile string    `json:"credentials_file,omitempty"`
-	Cached          bool      `json:"cached,omitempty"`
-	Error           string    `json:"error,omitempty"`
+	Account string `json:"account"`
+	signin.Result
+	Cached bool   `json:"cached,omitempty"`
+	Error  string `json:"error,omitempty"`
 
-	err     error
-	session *signin.Session
-	s       *cmdutil.Session
+	err error
 }
 
 // runMany logs in to several accounts with one sign-in.
@@ -63,28 +55,36 @@ func runMany(ctx context.Context, opts *Options) error {
 		window = -1 // nothing cached counts
 	}
 	accounts := make([]*signin.Account, len(sessions))
-	results := make([]*accountResult, len(sessions))
 	for i, s := range sessions {
 		s.Options.Err = f.IO.ErrOut // notes (a chained duration capped, a retry at 1h)
+		s.Options.SkipTest = opts.NoVerify
 		accounts[i] = s.Account(window)
-		results[i] = &accountResult{Account: s.Login.Account, Profile: s.Login.Profile, s: s}
 	}
 	// The one sign-in shows its progress line as a single login does.
 	first := sessions[0]
 	outs := signin.Many(ctx, accounts, first.Assert)
 	first.Options.Input.MFACode = ""
+
+	results := make([]*accountResult, len(sessions))
+	var publish []*signin.Published
+	var published []*accountResult
 	for i, out := range outs {
-		r := results[i]
-		r.err, r.session, r.Cached = out.Err, out.Session, out.Cached
-		if out.Session != nil {
-			r.RoleARN, r.Expiration = out.Session.RoleARN, out.Session.Expiration.UTC()
+		s := sessions[i]
+		r := &accountResult{Account: s.Login.Account, Result: signin.Result{Profile: s.Login.Profile}, Cached: out.Cached, err: out.Err}
+		results[i] = r
+		if out.Err != nil {
+			continue
 		}
+		o := s.Options
+		if o.ViaProcess, err = usesCredentialProcess(f, s.Login.Profile); err != nil {
+			return err
+		}
+		publish = append(publish, &signin.Published{Options: o, Session: out.Session})
+		published = append(published, r)
 	}
-	if err := publishAll(ctx, opts, results); err != nil {
-		return err
-	}
-	if !opts.NoVerify {
-		testAll(ctx, results)
+	signin.PublishMany(ctx, publish, f.IO.ErrOut)
+	for i, p := range publish {
+		published[i].Result, published[i].err = p.Result, p.Err
 	}
 	report(f.IO.ErrOut, results, f.Now())
 	if opts.JSON {
@@ -95,70 +95,6 @@ func runMany(ctx context.Context, opts *Options) error {
 		}
 	}
 	return batchError(results)
-}
-
-// publishAll writes the keys of every account that got some, except those
-// whose profile runs awsfed's credential_process (their keys are in the
-// cache), into the credentials file in one update.
-func publishAll(ctx context.Context, opts *Options, results []*accountResult) error {
-	f := opts.F
-	profiles := map[string]awsfiles.Keys{}
-	var written []*accountResult
-	for _, r := range results {
-		if r.err != nil {
-			continue
-		}
-		viaProcess, err := usesCredentialProcess(f, r.Profile)
-		if err != nil {
-			return err
-		}
-		if viaProcess {
-			continue
-		}
-		file := r.s.Options.CredentialsFile
-		if err := signin.RefuseLongTermKeys(file, r.Profile); err != nil {
-			r.err = err
-			continue
-		}
-		if _, dup := profiles[r.Profile]; dup {
-			r.err = fmt.Errorf("profile %s is also the profile of another account named: give each account its own profile", r.Profile)
-			continue
-		}
-		profiles[r.Profile] = awsfiles.Keys{
-			AccessKeyID: r.session.AccessKeyID, SecretAccessKey: r.session.SecretAccessKey,
-			SessionToken: r.session.SessionToken, Expiration: r.session.Expiration,
-		}
-		r.CredentialsFile = file
-		written = append(written, r)
-	}
-	if len(written) == 0 {
-		return nil
-	}
-	if err := awsfiles.WriteProfiles(ctx, written[0].CredentialsFile, profiles, awsfiles.Notify(f.IO.ErrOut)); err != nil {
-		for _, r := range written {
-			r.err, r.CredentialsFile = err, ""
-		}
-	}
-	return nil
-}
-
-// testAll asks STS who each account's keys belong to, all at once.
-func testAll(ctx context.Context, results []*accountResult) {
-	var wg sync.WaitGroup
-	for _, r := range results {
-		if r.err != nil {
-			continue
-		}
-		wg.Go(func() {
-			id, err := r.s.Options.STS.GetCallerIdentity(ctx, r.session.Credentials)
-			if err != nil {
-				r.err = fmt.Errorf("testing the keys: %w", err)
-				return
-			}
-			r.CallerARN = id.ARN
-		})
-	}
-	wg.Wait()
 }
 
 // report prints one line per account.
