@@ -146,6 +146,15 @@ func (p *Provider) Assertion(ctx context.Context, in *provider.Input) (string, e
 			}
 		}
 		if saml, cookies, err = r.window(ctx, at, cookies); err != nil {
+			// It ran headless, so what failed is the display (a stale
+			// DISPLAY over SSH, a display that refuses the connection).
+			var se *startError
+			if errors.As(err, &se) {
+				return "", &provider.InputNeededError{Desktop: true,
+					What: fmt.Sprintf("the IdP at %s needs you to sign in, and the browser could not open a window (%v)", httpx.RedactString(at), se.err),
+					Hint: "run `awsfed login ACCOUNT` on a desktop session once; later refreshes are silent while the IdP session lasts",
+				}
+			}
 			return "", err
 		}
 	}
@@ -199,10 +208,20 @@ func (r *signIn) start(ctx context.Context, headless bool, cookies []*network.Co
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("start the browser %s: %w", r.exec, oneLineErr(err))
+		return nil, &startError{exec: r.exec, headless: headless, err: oneLineErr(err)}
 	}
 	return s, nil
 }
+
+// startError is a browser that did not start.
+type startError struct {
+	exec     string
+	headless bool
+	err      error
+}
+
+func (e *startError) Error() string { return fmt.Sprintf("start the browser %s: %v", e.exec, e.err) }
+func (e *startError) Unwrap() error { return e.err }
 
 // silent runs the browser headless at the start URL. It returns the
 // assertion, or the address of the page that waits for a person, and the
@@ -397,7 +416,7 @@ func (r *signIn) waitLine(ctx context.Context) (stop func()) {
 func oneLineErr(err error) error {
 	msg := err.Error()
 	if i := strings.IndexAny(msg, "\r\n"); i >= 0 {
-		return errors.New(strings.TrimSpace(msg[:i]))
+		return errors.New(strings.TrimSuffix(strings.TrimSpace(msg[:i]), ":"))
 	}
 	return err
 }

@@ -205,3 +205,19 @@ func TestUnreachableIdPIsOneLine(t *testing.T) {
 		t.Fatalf("err = %v, want an UnexpectedPageError naming ERR_CONNECTION_REFUSED and no query", err)
 	}
 }
+
+// A display that cannot be used (a stale DISPLAY over SSH) is the same as
+// none: exit 2 saying to sign in on a desktop session.
+func TestUnusableDisplayMeansRunLoginOnADesktop(t *testing.T) {
+	exe := needBrowser(t)
+	f := newFakeIdP(t)
+	env, _ := testEnv(t, "DISPLAY", ":4242")
+	t.Setenv("DISPLAY", ":4242") // the browser reads the process environment
+	p := &Provider{Env: env, GOOS: "linux"}
+	_, err := p.Assertion(context.Background(), input(f, "/start", map[string]string{SettingBrowser: exe}))
+	var in *provider.InputNeededError
+	if !errors.As(err, &in) || !in.Desktop || strings.Contains(err.Error(), "\n") {
+		t.Fatalf("err = %v (%T), want a one-line InputNeededError for a desktop session", err, err)
+	}
+	t.Log(err)
+}
