@@ -54,7 +54,7 @@ func STSClient(l *config.Login, getenv func(string) string, timeout time.Duratio
 			return nil, err
 		}
 	}
-	caFile, setting, err := awsCABundle(l.Profile, getenv)
+	caFile, setting, err := AWSCABundle(l.Profile, getenv)
 	if err != nil {
 		return nil, err
 	}
@@ -67,9 +67,10 @@ func STSClient(l *config.Login, getenv func(string) string, timeout time.Duratio
 	})
 }
 
-// awsCABundle is the CA bundle the AWS SDKs would use for profile: the
-// environment wins over the shared config file, as in the SDKs.
-func awsCABundle(profile string, getenv func(string) string) (file, setting string, err error) {
+// AWSCABundle is the CA bundle the AWS SDKs would use for profile, and
+// where it was set: the environment wins over the shared config file, as
+// in the SDKs. "" when none is set.
+func AWSCABundle(profile string, getenv func(string) string) (file, setting string, err error) {
 	if v := getenv("AWS_CA_BUNDLE"); v != "" {
 		return v, "AWS_CA_BUNDLE", nil
 	}
@@ -97,7 +98,7 @@ func SigninClient(l *config.Login, endpoint string, getenv func(string) string, 
 			return nil, err
 		}
 	}
-	caFile, setting, err := awsCABundle(l.Profile, getenv)
+	caFile, setting, err := AWSCABundle(l.Profile, getenv)
 	if err != nil {
 		return nil, err
 	}

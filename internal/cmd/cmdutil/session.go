@@ -158,7 +158,7 @@ func prepare(ctx context.Context, f *factory.Factory, file *config.File, l *conf
 // stsClient returns the STS client for l, shared with earlier sessions of
 // the same endpoint and CA bundle.
 func (s *Session) stsClient(l *config.Login, timeout time.Duration, d *debug.Logger) (*http.Client, error) {
-	caFile, _, _ := awsCABundle(l.Profile, s.F.Getenv)
+	caFile, _, _ := AWSCABundle(l.Profile, s.F.Getenv)
 	key := fmt.Sprintf("%s\n%s\n%t", l.STSEndpoint, caFile, l.InsecureSTS)
 	if c, ok := s.stsClients[key]; ok {
 		return c, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/net/http/httpproxy"
 	"io"
 	"net"
 	"net/http"
@@ -75,84 +76,36 @@ func (d *doctor) reach(ctx context.Context, t target) ([]Result, bool) {
 }
 
 // proxyFor is the proxy a request to u goes through and the variable that
-// set it, read as net/http reads them (golang.org/x/net/http/httpproxy);
-// with no proxy, variable names the variable that NO_PROXY overrode, or "".
+// set it, decided by golang.org/x/net/http/httpproxy, the code net/http
+// runs for awsfed's own requests, fed with getenv; with no proxy, variable
+// names the variable that NO_PROXY (or loopback) overrode, or "".
 func proxyFor(getenv func(string) string, u *url.URL) (proxy *url.URL, variable string) {
 	names := []string{"HTTP_PROXY", "http_proxy"}
 	if strings.EqualFold(u.Scheme, "https") {
 		names = []string{"HTTPS_PROXY", "https_proxy"}
 	}
-	raw := ""
 	for _, n := range names {
-		if raw = getenv(n); raw != "" {
+		if getenv(n) != "" {
 			variable = n
 			break
 		}
 	}
-	if raw == "" || httpx.IsLoopback(u.Hostname()) {
-		return nil, "" // net/http never proxies loopback
+	first := func(a, b string) string {
+		if v := getenv(a); v != "" {
+			return v
+		}
+		return getenv(b)
 	}
-	noProxy := getenv("NO_PROXY")
-	if noProxy == "" {
-		noProxy = getenv("no_proxy")
+	cfg := httpproxy.Config{
+		HTTPProxy:  first("HTTP_PROXY", "http_proxy"),
+		HTTPSProxy: first("HTTPS_PROXY", "https_proxy"),
+		NoProxy:    first("NO_PROXY", "no_proxy"),
 	}
-	if bypassed(noProxy, u) {
-		return nil, variable
-	}
-	if !strings.Contains(raw, "://") {
-		raw = "http://" + raw
-	}
-	p, err := url.Parse(raw)
-	if err != nil || p.Host == "" {
+	p, err := cfg.ProxyFunc()(u)
+	if err != nil || p == nil {
 		return nil, variable
 	}
 	return p, variable
-}
-
-// bypassed reports whether NO_PROXY's list matches u: "*", an IP or CIDR,
-// or a host name that matches itself and its subdomains (a leading dot
-// only the subdomains), each optionally with a port.
-func bypassed(noProxy string, u *url.URL) bool {
-	host := strings.ToLower(u.Hostname())
-	_, port, _ := net.SplitHostPort(hostPortOf(u))
-	ip := net.ParseIP(host)
-	for _, entry := range strings.Split(noProxy, ",") {
-		entry = strings.ToLower(strings.TrimSpace(entry))
-		if entry == "" {
-			continue
-		}
-		if entry == "*" {
-			return true
-		}
-		if _, cidr, err := net.ParseCIDR(entry); err == nil {
-			if ip != nil && cidr.Contains(ip) {
-				return true
-			}
-			continue
-		}
-		if h, p, err := net.SplitHostPort(entry); err == nil {
-			if p != port {
-				continue
-			}
-			entry = h
-		}
-		if e := net.ParseIP(entry); e != nil {
-			if ip != nil && e.Equal(ip) {
-				return true
-			}
-			continue
-		}
-		if strings.HasPrefix(entry, ".") {
-			if strings.HasSuffix(host, entry) {
-				return true
-			}
-			continue
-		}
-		if host == entry || strings.HasSuffix(host, "."+entry) {
-			return true
-		}
-	}
-	return false
 }
 
 // hostPortOf is u's host and port, the port defaulted from the scheme.

@@ -213,7 +213,7 @@ func TestProxyFor(t *testing.T) {
 		{"no_proxy cidr", map[string]string{"HTTPS_PROXY": "p:1", "no_proxy": "10.0.0.0/8"}, "https://10.1.2.3/", "", "HTTPS_PROXY", true},
 		{"no_proxy star", map[string]string{"HTTPS_PROXY": "p:1", "NO_PROXY": "*"}, "https://idp.example.com/", "", "HTTPS_PROXY", true},
 		{"no_proxy suffix is not a domain", map[string]string{"HTTPS_PROXY": "p:1", "NO_PROXY": "ample.com"}, "https://idp.example.com/", "p:1", "HTTPS_PROXY", false},
-		{"loopback never", map[string]string{"HTTPS_PROXY": "p:1"}, "https://127.0.0.1:8443/", "", "", false},
+		{"loopback never", map[string]string{"HTTPS_PROXY": "p:1"}, "https://127.0.0.1:8443/", "", "HTTPS_PROXY", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 
-	"github.com/awsfed/awsfed/internal/awsfiles"
 	"github.com/awsfed/awsfed/internal/cmd/cmdutil"
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/httpx"
@@ -54,16 +54,14 @@ func (d *doctor) checkSTS(ctx context.Context, l *config.Login) []Result {
 // caBundle says which roots STS calls trust: those the AWS CLI would.
 func (d *doctor) caBundle(l *config.Login) (trust, found string) {
 	const system = " and the system's roots"
-	if v := d.getenv("AWS_CA_BUNDLE"); v != "" {
-		return "AWS_CA_BUNDLE=" + v + system, "AWS_CA_BUNDLE=" + v + system + " are trusted"
+	file, setting, _ := cmdutil.AWSCABundle(l.Profile, d.getenv)
+	switch {
+	case file == "":
+		return "the system's roots", "the system's roots are trusted (no AWS_CA_BUNDLE, no ca_bundle in the profile " + l.Profile + ")"
+	case setting == "AWS_CA_BUNDLE":
+		return "AWS_CA_BUNDLE=" + file + system, "AWS_CA_BUNDLE=" + file + system + " are trusted"
 	}
-	if path, err := awsfiles.ConfigPath(d.getenv); err == nil {
-		if keys, ok, err := awsfiles.ReadConfigProfile(path, l.Profile); err == nil && ok && keys["ca_bundle"] != "" {
-			trust = "ca_bundle " + keys["ca_bundle"] + system
-			return trust, fmt.Sprintf("ca_bundle = %s of [%s] in %s%s are trusted", keys["ca_bundle"], awsfiles.ConfigSection(l.Profile), path, system)
-		}
-	}
-	return "the system's roots", "the system's roots are trusted (no AWS_CA_BUNDLE, no ca_bundle in the profile " + l.Profile + ")"
+	return "ca_bundle " + file + system, fmt.Sprintf("ca_bundle = %s %s%s are trusted", file, strings.TrimPrefix(setting, "ca_bundle "), system)
 }
 
 // judgeSTS reads the answer to the unsigned call: an AWS error document
