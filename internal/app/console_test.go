@@ -123,3 +123,31 @@ func TestConsoleOpensTheBrowserWithoutTheLinkInArgv(t *testing.T) {
 		t.Errorf("no browser: exit %d, stdout %q\n%s", code, stdout, stderr)
 	}
 }
+
+// signin_endpoint in the [account] serves as --signin-endpoint; a wrong
+// destination is refused before anything is sent.
+func TestConsoleSigninEndpointSettingAndRefusals(t *testing.T) {
+	s := startSandbox(t, sandbox.Options{})
+	c := newCLI(t)
+	c.threeAccounts(t, s, "\n[account web]\nidp = sb\nrole_arn = Dev\nsts_endpoint = "+s.STSURL+"\nsignin_endpoint = "+s.SigninURL+"\n")
+	code, stdout, stderr := c.run("", nil, "console", "web", "--print", "--destination", "https://console.aws.amazon.com/s3/home")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if got := followLink(t, strings.TrimSpace(stdout)); got != "https://console.aws.amazon.com/s3/home" {
+		t.Errorf("opens at %s", got)
+	}
+	before := s.STSActions()["signin getSigninToken"]
+	for _, args := range [][]string{
+		{"console", "web", "--print", "--destination", "http://console.aws.amazon.com/"},
+		{"console", "web", "--print", "--service", "ec2", "--destination", "https://console.aws.amazon.com/"},
+	} {
+		code, stdout, stderr := c.run("", nil, args...)
+		if code != ExitInput || stdout != "" || !strings.Contains(stderr, "hint: ") {
+			t.Errorf("%v: exit %d, stdout %q\n%s", args, code, stdout, stderr)
+		}
+	}
+	if after := s.STSActions()["signin getSigninToken"]; after != before {
+		t.Errorf("a refused console command asked for %d sign-in token(s)", after-before)
+	}
+}

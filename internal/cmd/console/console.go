@@ -88,6 +88,11 @@ const linkLife = 15 * time.Minute
 // Run opens (or prints) the console sign-in link.
 func Run(ctx context.Context, opts *Options) error {
 	f := opts.F
+	if d := opts.Destination; d != "" {
+		if u, err := url.Parse(d); err != nil || u.Scheme != "https" || u.Host == "" {
+			return &provider.InputNeededError{What: fmt.Sprintf("--destination %q is not an https URL", d), Hint: "pass a console URL such as https://console.aws.amazon.com/ec2/home"}
+		}
+	}
 	s, e, err := cmdutil.AccountKeys(ctx, f, opts.Account, &opts.Login, opts.RefreshWindow, f.IO.ErrOut, false)
 	if err != nil {
 		return err
@@ -116,8 +121,6 @@ func Run(ctx context.Context, opts *Options) error {
 	dest := opts.Destination
 	if dest == "" {
 		dest = sts.ConsoleURL(partition, l.Region, opts.Service)
-	} else if u, err := url.Parse(dest); err != nil || u.Scheme != "https" || u.Host == "" {
-		return &provider.InputNeededError{What: fmt.Sprintf("--destination %q is not an https URL", dest), Hint: "pass a console URL such as https://console.aws.amazon.com/ec2/home"}
 	}
 	link := fed.LoginURL(token, "https://github.com/awsfed/awsfed", dest)
 	if opts.LogoutFirst {
