@@ -248,7 +248,7 @@ func (s *Session) Keys(ctx context.Context, window time.Duration) (*cache.Entry,
 	if e, ok := s.Cache.Fresh(s.Login.Account, s.Login.RoleARN, window); ok {
 		return e, true, nil
 	}
-	unlock, err := signin.LockIdP(ctx, s.cacheDir, s.Cache.Who, s.Login.IdPName)
+	unlock, err := s.LockIdP(ctx)
 	if err != nil {
 		return nil, false, err
 	}
@@ -269,6 +269,12 @@ func (s *Session) fetch(ctx context.Context, window time.Duration, refresh func(
 // refreshed along: the assertion is there, and keys with less than an hour
 // left would soon cost a sign-in of their own.
 const siblingWindow = time.Hour
+
+// LockIdP takes the lock of sign-ins at s's IdP as its user (see
+// signin.LockIdP).
+func (s *Session) LockIdP(ctx context.Context) (func(), error) {
+	return signin.LockIdP(ctx, s.cacheDir, s.Cache.Who, s.Login.IdPName)
+}
 
 // acquireWithSiblings signs in for s and, from the same assertion, for the
 // sibling accounts whose keys have less than siblingWindow (or window)

@@ -83,7 +83,14 @@ func Run(ctx context.Context, opts *Options) error {
 	if err := s.CheckUsername(); err != nil {
 		return err
 	}
+	// A sign-in in progress at the IdP (an AWS tool's credential-process
+	// waiting for a push approval) is waited for, not doubled.
+	release, err := s.LockIdP(ctx)
+	if err != nil {
+		return err
+	}
 	a, err := s.Assert(ctx)
+	release()
 	if err != nil {
 		return err
 	}
