@@ -151,3 +151,34 @@ func TestConsoleSigninEndpointSettingAndRefusals(t *testing.T) {
 		t.Errorf("a refused console command asked for %d sign-in token(s)", after-before)
 	}
 }
+
+// A federation endpoint that fails never gets the keys into a message.
+func TestConsoleErrorsHoldNoSecrets(t *testing.T) {
+	s := startSandbox(t, sandbox.Options{})
+	c := newCLI(t)
+	c.threeAccounts(t, s, "")
+	code, stdout, stderr := c.run("", nil, "console", "dev", "--print", "--debug", "--signin-endpoint", "http://"+closedPort(t)+"/federation")
+	if code != ExitError || stdout != "" || !strings.Contains(stderr, "awsfed: account dev: AWS federation endpoint: cannot reach") {
+		t.Errorf("exit %d, stdout %q\n%s", code, stdout, stderr)
+	}
+	// The sandbox's STS is no federation endpoint: it answers 400.
+	code, _, stderr = c.run("", nil, "console", "dev", "--print", "--debug", "--signin-endpoint", s.STSURL)
+	if code != ExitError || !strings.Contains(stderr, "refused the keys (HTTP 400)") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+	// The keys the console used, as env serves them from the cache.
+	_, exports, _ := c.run("", nil, "env", "dev", "--shell", "bash")
+	for _, line := range strings.Split(exports, "\n") {
+		for _, k := range []string{"AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN="} {
+			if v, ok := strings.CutPrefix(strings.TrimPrefix(line, "export "), k); ok && len(v) > 10 && strings.Contains(stderr, strings.Trim(v, "'")) {
+				t.Errorf("stderr holds %s", k)
+			}
+		}
+	}
+	if !strings.Contains(exports, "AWS_SECRET_ACCESS_KEY=") {
+		t.Fatalf("env printed no keys:\n%s", exports)
+	}
+	if strings.Contains(stderr, "sessionKey") || strings.Contains(stderr, "Session=") {
+		t.Errorf("stderr holds the session JSON:\n%s", stderr)
+	}
+}
