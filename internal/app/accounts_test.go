@@ -207,3 +207,19 @@ func TestCredentialProcessSiblingsShareOneSignIn(t *testing.T) {
 		t.Errorf("%d AssumeRoleWithSAML and %d IdP requests for %d processes over 3 accounts, want 3 and 3 (one sign-in)", a["AssumeRoleWithSAML"], idp, n)
 	}
 }
+
+// A sign-in that fails fails every account with one message, not one
+// line each.
+func TestLoginSeveralAccountsWrongPassword(t *testing.T) {
+	s := startSandbox(t, sandbox.Options{})
+	c := newCLI(t)
+	c.threeAccounts(t, s, "")
+	c.env["AWSFED_PASSWORD"] = "nope"
+	code, _, stderr := c.run("", nil, "login", "dev", "prod", "audit")
+	if code != ExitRejected || strings.Count(stderr, "rejected the username or password") != 1 || strings.Contains(stderr, "failed  ") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+	if idp, _ := s.Counts(); idp != 3 {
+		t.Errorf("%d IdP requests, want one sign-in (3)", idp)
+	}
+}

@@ -86,7 +86,10 @@ func runMany(ctx context.Context, opts *Options) error {
 	for i, p := range publish {
 		published[i].Result, published[i].err = p.Result, p.Err
 	}
-	report(f.IO.ErrOut, results, f.Now())
+	shared := sharedFailure(results)
+	if shared == nil {
+		report(f.IO.ErrOut, results, f.Now())
+	}
 	if opts.JSON {
 		enc := json.NewEncoder(f.IO.Out)
 		enc.SetIndent("", "  ")
@@ -94,7 +97,25 @@ func runMany(ctx context.Context, opts *Options) error {
 			return err
 		}
 	}
+	if shared != nil {
+		// The sign-in itself failed: one error says it for every account.
+		return shared
+	}
 	return batchError(results)
+}
+
+// sharedFailure is the error of every account when they all failed for the
+// same reason (the sign-in), else nil.
+func sharedFailure(results []*accountResult) error {
+	for _, r := range results {
+		if r.err == nil || r.err != results[0].err {
+			return nil
+		}
+	}
+	for _, r := range results {
+		r.Error = r.err.Error()
+	}
+	return results[0].err
 }
 
 // report prints one line per account.
