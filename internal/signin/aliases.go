@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/awsfed/awsfed/internal/debug"
 	"github.com/awsfed/awsfed/internal/httpx"
 	"github.com/awsfed/awsfed/internal/lockedfile"
 	"github.com/awsfed/awsfed/internal/saml"
@@ -79,6 +80,35 @@ func FetchAliases(ctx context.Context, hc *http.Client, acs string, a *saml.Asse
 		return nil, err
 	}
 	return ParseRolePage(body)
+}
+
+// AccountNames returns the aliases of the accounts a grants roles in: from
+// ac when it knows them all, else from AWS's role-selection page at the
+// ACS (see ACS; client builds the HTTP client for it), which refreshes ac.
+// Any failure leaves names out, said only on d: account IDs serve.
+func AccountNames(ctx context.Context, ac *AliasCache, a *saml.Assertion, signinEndpoint string, client func(acs string) (*http.Client, error), d *debug.Logger) map[string]string {
+	var ids []string
+	for _, r := range a.Roles {
+		ids = append(ids, r.Account())
+	}
+	if ac.Fresh(ids) {
+		return ac.Names()
+	}
+	acs := ACS(a, signinEndpoint)
+	hc, err := client(acs)
+	if err != nil {
+		d.Printf("account aliases: %v", err)
+		return ac.Names()
+	}
+	aliases, err := FetchAliases(ctx, hc, acs, a)
+	if err != nil {
+		d.Printf("account aliases from %s: %v (account IDs shown)", httpx.RedactString(acs), err)
+		return ac.Names()
+	}
+	if err := ac.Put(ctx, ids, aliases); err != nil {
+		d.Printf("account aliases: %v", err)
+	}
+	return aliases
 }
 
 // accountNameRE reads "alias (123456789012)" or a bare "123456789012",

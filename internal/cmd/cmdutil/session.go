@@ -533,27 +533,8 @@ func (s *Session) Root() *Session {
 // role-selection page (a few seconds at most), which refreshes the cache.
 // Any failure leaves names out: account IDs serve.
 func (s *Session) AccountNames(ctx context.Context, a *saml.Assertion) map[string]string {
-	ac := &signin.AliasCache{Dir: s.cacheDir, Now: s.F.Now}
-	var ids []string
-	for _, r := range a.Roles {
-		ids = append(ids, r.Account())
+	client := func(acs string) (*http.Client, error) {
+		return SigninClient(s.Login, acs, s.F.Getenv, signin.AliasTimeout, s.Options.Debug)
 	}
-	if ac.Fresh(ids) {
-		return ac.Names()
-	}
-	acs := signin.ACS(a, s.Login.SigninEndpoint)
-	hc, err := SigninClient(s.Login, acs, s.F.Getenv, signin.AliasTimeout, s.Options.Debug)
-	if err != nil {
-		s.Options.Debug.Printf("account aliases: %v", err)
-		return ac.Names()
-	}
-	aliases, err := signin.FetchAliases(ctx, hc, acs, a)
-	if err != nil {
-		s.Options.Debug.Printf("account aliases from %s: %v (account IDs shown)", httpx.RedactString(acs), err)
-		return ac.Names()
-	}
-	if err := ac.Put(ctx, ids, aliases); err != nil {
-		s.Options.Debug.Printf("account aliases: %v", err)
-	}
-	return aliases
+	return signin.AccountNames(ctx, &signin.AliasCache{Dir: s.cacheDir, Now: s.F.Now}, a, s.Login.SigninEndpoint, client, s.Options.Debug)
 }
