@@ -88,6 +88,11 @@ func start(parent context.Context, o startOptions) (*session, error) {
 		chromedp.Flag("disable-infobars", true),
 	)
 	mode := "headless"
+	if o.headless {
+		// The silent attempt opens its own tab (see open): a first, blank
+		// one would only cost a renderer process (about 0.2 s of the start).
+		opts = append(opts, chromedp.Flag("no-startup-window", true))
+	}
 	if !o.headless {
 		opts = append(opts, chromedp.VisibleWindow, chromedp.Flag("start-maximized", false), chromedp.WindowSize(1000, 760))
 		mode = "window"
