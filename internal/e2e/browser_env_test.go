@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -86,38 +87,61 @@ func requireBrowserLive(t testing.TB) *browserIdP {
 	return b
 }
 
-// startXvfb starts an X server on a free display number and returns ":N".
+// startXvfb starts an X server on a display number it picks itself
+// (-displayfd: it writes the number once it accepts connections) and
+// returns ":N". It is stopped with SIGTERM, so that it removes its lock
+// file and socket.
 func startXvfb(t testing.TB) string {
 	t.Helper()
-	for n := 90 + os.Getpid()%50; n < 200; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X%d-lock", n)); err == nil {
-			continue
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		w.Close()
+		t.Fatalf("start Xvfb: %v", err)
+	}
+	w.Close()
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+			_ = cmd.Process.Kill()
+			<-exited
 		}
-		d := ":" + strconv.Itoa(n)
-		cmd := exec.Command("Xvfb", d, "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
-		if err := cmd.Start(); err != nil {
-			t.Fatalf("start Xvfb: %v", err)
+	})
+	got := make(chan string, 1)
+	go func() {
+		b := make([]byte, 32)
+		n, _ := r.Read(b)
+		got <- strings.TrimSpace(string(b[:n]))
+	}()
+	select {
+	case n := <-got:
+		if _, err := strconv.Atoi(n); err != nil {
+			t.Fatalf("Xvfb did not start (it said %q): %s", n, stderr.String())
 		}
-		exited := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(exited) }()
-		sock := fmt.Sprintf("/tmp/.X11-unix/X%d", n)
-		for i := 0; i < 100; i++ {
-			select {
-			case <-exited:
-				i = 100 // taken meanwhile: try the next number
-				continue
-			default:
-			}
-			if _, err := os.Stat(sock); err == nil {
-				t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
+		d := ":" + n
+		// Make sure it takes connections before a browser needs it.
+		for i := 0; ; i++ {
+			if _, err := xdotool(d, "getdisplaygeometry"); err == nil {
 				return d
+			} else if i == 100 {
+				t.Fatalf("Xvfb on %s takes no connection: %v; %s", d, err, stderr.String())
 			}
 			time.Sleep(50 * time.Millisecond)
 		}
-		_ = cmd.Process.Kill()
-		<-exited
+	case <-time.After(20 * time.Second):
+		t.Fatalf("Xvfb did not start within 20s: %s", stderr.String())
 	}
-	t.Fatal("no free X display number for Xvfb")
 	return ""
 }
 
