@@ -31,6 +31,7 @@ import (
 	sandboxcmd "github.com/awsfed/awsfed/internal/cmd/sandbox"
 	"github.com/awsfed/awsfed/internal/cmd/setupprofile"
 	"github.com/awsfed/awsfed/internal/cmd/status"
+	"github.com/awsfed/awsfed/internal/cmd/versioncmd"
 	"github.com/awsfed/awsfed/internal/iostreams"
 	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider/all"
@@ -105,7 +106,9 @@ Start with: awsfed demo`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.SetVersionTemplate("awsfed {{.Version}}\n")
+	// The first line is what `awsfed doctor` compares; the second says
+	// which commit and Go built this binary.
+	root.SetVersionTemplate("awsfed {{.Version}}\n" + versioncmd.Read(f.Version, debug.ReadBuildInfo).Details() + "\n")
 	root.PersistentFlags().BoolVar(&f.DebugOn, "debug", false, "explain each step on stderr (never shows secrets)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{err: err, cmd: cmd.CommandPath()}
@@ -125,6 +128,7 @@ Start with: awsfed demo`,
 		logout.NewCmd(f),
 		console.NewCmd(f, nil),
 		roles.NewCmd(f, nil),
+		versioncmd.NewCmd(f),
 	)
 	return root
 }

@@ -1,0 +1,91 @@
+// Package versioncmd is `awsfed version`: the version, the commit it was
+// built from and its date, and the Go version, from the build's own stamp
+// (runtime/debug.ReadBuildInfo). It also supplies the second line of
+// `awsfed --version`; the first stays "awsfed VERSION", which `awsfed doctor`
+// compares.
+package versioncmd
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/awsfed/awsfed/internal/cmd/factory"
+)
+
+// Info is what a build says of itself.
+type Info struct {
+	Version    string `json:"version"`
+	Commit     string `json:"commit,omitempty"`
+	CommitDate string `json:"commit_date,omitempty"`
+	Modified   bool   `json:"modified,omitempty"` // built from a work tree with uncommitted changes
+	GoVersion  string `json:"go_version"`
+}
+
+// Read returns the build's Info for version; read is debug.ReadBuildInfo
+// (a parameter so tests can stand in for a stamped build).
+func Read(version string, read func() (*debug.BuildInfo, bool)) Info {
+	in := Info{Version: version, GoVersion: runtime.Version()}
+	bi, ok := read()
+	if !ok {
+		return in
+	}
+	if bi.GoVersion != "" {
+		in.GoVersion = bi.GoVersion
+	}
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			in.Commit = s.Value
+		case "vcs.time":
+			in.CommitDate = s.Value
+		case "vcs.modified":
+			in.Modified = s.Value == "true"
+		}
+	}
+	return in
+}
+
+// Details is the line after "awsfed VERSION": commit, date and Go version.
+func (in Info) Details() string {
+	commit := "commit unknown (a build without a VCS stamp, e.g. go run)"
+	if in.Commit != "" {
+		c := in.Commit
+		if len(c) > 12 {
+			c = c[:12]
+		}
+		commit = "commit " + c
+		if in.Modified {
+			commit += " with uncommitted changes"
+		}
+		if in.CommitDate != "" {
+			commit += " of " + in.CommitDate
+		}
+	}
+	return commit + ", built with " + in.GoVersion
+}
+
+// NewCmd returns `awsfed version`.
+func NewCmd(f *factory.Factory) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print awsfed's version, commit and Go version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			in := Read(f.Version, debug.ReadBuildInfo)
+			if asJSON {
+				enc := json.NewEncoder(f.IO.Out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(in)
+			}
+			_, err := fmt.Fprintf(f.IO.Out, "awsfed %s\n%s\n", in.Version, in.Details())
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the version as JSON")
+	return cmd
+}
