@@ -97,6 +97,11 @@ type Setting struct {
 	Default  string // offered when the file holds nothing
 	Required bool
 	Secret   bool // asked without echo, never printed, never taken from argv
+	// Suggest, when set, looks at the machine (finds a program, say) for a
+	// better label and default. Settings are listed on every start (secret
+	// variables, cache bindings), so such work runs only when someone is
+	// asked: see Suggested.
+	Suggest func() (label, def string)
 	// Identity marks a setting that decides whose keys a sign-in yields
 	// (OneLogin's app_id, vRO's workflow_id): cached keys are bound to it.
 	Identity bool
@@ -104,6 +109,15 @@ type Setting struct {
 	// value when the file has none (secrets are better kept there); commands
 	// awsfed runs never inherit it.
 	EnvVar string
+}
+
+// Suggested is s with what Suggest finds on this machine; configure and
+// doctor call it when they show or use the default.
+func (s Setting) Suggested() Setting {
+	if s.Suggest != nil {
+		s.Label, s.Default = s.Suggest()
+	}
+	return s
 }
 
 // Describer is implemented by providers that have settings of their own.

@@ -28,6 +28,7 @@ func askSettings(ctx context.Context, f *factory.Factory, opts *Options, v *valu
 		if given[s.Key] {
 			continue
 		}
+		s = s.Suggested()
 		old := v.idp.Settings[s.Key]
 		if s.Secret {
 			label := s.Label

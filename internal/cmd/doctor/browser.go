@@ -36,7 +36,7 @@ func (d *doctor) checkBrowser(ctx context.Context, l *config.Login) Result {
 	} else {
 		for _, s := range d.f.Providers.SettingsOf(browserProvider) {
 			if s.Key == browser.SettingBrowser {
-				path = s.Default // what the provider finds on its own
+				path = s.Suggested().Default // what the provider finds on its own
 			}
 		}
 	}

@@ -77,14 +77,16 @@ func (p *Provider) goos() string {
 // Settings lists the keys `awsfed configure` asks for. The browser's
 // default is the one awsfed finds, so the question shows what it found.
 func (p *Provider) Settings() []provider.Setting {
-	label := "Browser (Chrome, Chromium, Edge or Brave; none found yet: give its path)"
-	def := ""
-	if path, err := systemFinder(p.goos(), p.env).find(""); err == nil {
-		label = "Browser (found " + path + "; Enter to use it, or another path)"
-		def = path
+	const label = "Browser (Chrome, Chromium, Edge or Brave; none found yet: give its path)"
+	// Looking for the browser touches the disk: only when someone is asked.
+	suggest := func() (string, string) {
+		if path, err := systemFinder(p.goos(), p.env).find(""); err == nil {
+			return "Browser (found " + path + "; Enter to use it, or another path)", path
+		}
+		return label, ""
 	}
 	return []provider.Setting{
-		{Key: SettingBrowser, Label: label, Default: def, EnvVar: EnvBrowser},
+		{Key: SettingBrowser, Label: label, Suggest: suggest, EnvVar: EnvBrowser},
 		{Key: SettingAutofill, Label: "Type into the IdP's page for you (empty: nothing, username, or password with store_password)"},
 	}
 }
