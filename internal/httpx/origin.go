@@ -3,6 +3,7 @@ package httpx
 import (
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -234,4 +235,25 @@ func CheckTarget(c *http.Client, u *url.URL, what string) error {
 	}
 	req := &http.Request{Method: http.MethodPost, URL: u, Header: http.Header{}}
 	return t.policy.check(req.WithContext(WithSecret(context.Background(), what)))
+}
+
+// CallAPI sends one API call that carries credentials: with c made to follow
+// no redirect (see NoRedirects), transport errors classified, and the answer
+// read whole up to limit bytes and closed. The providers of APIs (OneLogin,
+// Okta) make every call this way.
+func CallAPI(c *http.Client, origin string, req *http.Request, limit int64) (*http.Response, []byte, error) {
+	client, err := NoRedirects(c, origin)
+	if err != nil {
+		return nil, nil, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, nil, Classify(err, req.URL.String())
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	if err != nil {
+		return nil, nil, Classify(err, req.URL.String())
+	}
+	return resp, raw, nil
 }

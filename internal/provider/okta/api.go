@@ -150,18 +150,9 @@ func (f *flow) send(ctx context.Context, method string, target *url.URL, ctype s
 		req.Header.Set("Content-Type", ctype)
 	}
 	req.Header.Set("Accept", "application/json")
-	client, err := httpx.NoRedirects(f.in.HTTP, f.in.URL)
+	resp, raw, err := httpx.CallAPI(f.in.HTTP, f.in.URL, req, maxBody)
 	if err != nil {
 		return nil, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, httpx.Classify(err, target.String())
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, httpx.Classify(err, target.String())
 	}
 	a := &answer{url: target, status: resp.StatusCode, header: resp.Header, raw: raw}
 	f.log.Printf("okta: %s %s: HTTP %d%s", method, httpx.Redact(target), resp.StatusCode, a.rateNote())

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -108,18 +107,9 @@ func (f *flow) post(ctx context.Context, path, authorization string, body any) (
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("Authorization", authorization)
 	// Every call carries credentials: a redirect is never followed.
-	client, err := httpx.NoRedirects(f.in.HTTP, f.in.URL)
+	resp, raw, err := httpx.CallAPI(f.in.HTTP, f.in.URL, req, maxBody)
 	if err != nil {
 		return nil, err
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, httpx.Classify(err, u.String())
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, httpx.Classify(err, u.String())
 	}
 	a := &answer{url: u, status: resp.StatusCode, header: resp.Header, raw: raw}
 	f.log.Printf("onelogin: POST %s: HTTP %d%s", httpx.Redact(u), resp.StatusCode, a.rateNote())
