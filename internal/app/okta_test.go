@@ -241,7 +241,7 @@ func TestOktaPush(t *testing.T) {
 		stub := &prompt.Stub{} // nobody types: the wait lasts until the approval
 		code, _, stderr := e.login(oktaPassword+"\n", stub, "--password-stdin")
 		e.signedIn(code, stderr)
-		if want := []string{"Okta Verify: tap 42"}; !reflect.DeepEqual(stub.Asked, want) {
+		if want := []string{"Okta Verify: tap 42" + prompt.TypeCodeHint}; !reflect.DeepEqual(stub.Asked, want) {
 			t.Errorf("asked %q, want %q", stub.Asked, want)
 		}
 		// Polls at 1, 2.5, 4.75, 8.1 and 13.1 s: the fifth sees the approval.
@@ -257,7 +257,7 @@ func TestOktaPush(t *testing.T) {
 		stub := &prompt.Stub{}
 		code, _, stderr := e.login(oktaPassword+"\n", stub, "--password-stdin")
 		e.signedIn(code, stderr)
-		if want := []string{"Waiting for approval in Okta Verify", "Okta Verify: tap 42"}; !reflect.DeepEqual(stub.Asked, want) {
+		if want := []string{"Waiting for approval in Okta Verify" + prompt.TypeCodeHint, "Okta Verify: tap 42" + prompt.TypeCodeHint}; !reflect.DeepEqual(stub.Asked, want) {
 			t.Errorf("asked %q, want %q", stub.Asked, want)
 		}
 		e.calls(oktatest.Counts{Authn: 1, Verify: 4, Pushes: 1, Polls: 3, Embed: 1})
@@ -317,7 +317,7 @@ func TestOktaPush(t *testing.T) {
 		stub := &prompt.Stub{Answers: []string{"", okVerifyCode.Code}}
 		code, _, stderr := e.login(oktaPassword+"\n", stub, "--password-stdin")
 		e.signedIn(code, stderr)
-		if want := []string{"Okta Verify: tap 42", "Okta Verify code"}; !reflect.DeepEqual(stub.Asked, want) {
+		if want := []string{"Okta Verify: tap 42" + prompt.TypeCodeHint, "Okta Verify code"}; !reflect.DeepEqual(stub.Asked, want) {
 			t.Errorf("asked %q, want %q", stub.Asked, want)
 		}
 	})

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/awsfed/awsfed/internal/prompt"
 	"github.com/awsfed/awsfed/internal/provider"
 )
 
@@ -30,7 +31,7 @@ func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.UR
 	}
 	shown := number(a)
 	f.log.Printf("okta: sent a push to Okta Verify")
-	w := provider.StartWait(ctx, f.in.Prompt, pushLabel(shown))
+	w := provider.StartWait(ctx, f.in.Prompt, pushLabel(shown, code != nil))
 	defer func() { w.End() }()
 
 	interval := pushFirstPoll
@@ -41,7 +42,7 @@ func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.UR
 			// before the switch is taken as typed.
 			if line, typed = w.End(); !typed {
 				shown = n
-				w = provider.StartWait(ctx, f.in.Prompt, pushLabel(shown))
+				w = provider.StartWait(ctx, f.in.Prompt, pushLabel(shown, code != nil))
 			}
 		}
 		switch {
@@ -52,7 +53,7 @@ func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.UR
 		case typed && code == nil:
 			// Nothing to type a code into: say so, and keep waiting.
 			f.log.Printf("okta: a line was typed, but the user has no Okta Verify code factor; still waiting for the push")
-			w = provider.StartWait(ctx, f.in.Prompt, pushLabel(shown)+" (no Okta Verify code is enrolled: approve the push)")
+			w = provider.StartWait(ctx, f.in.Prompt, pushLabel(shown, false)+" (no Okta Verify code is enrolled: approve the push)")
 		case typed:
 			w.End()
 			return f.verifyCodes(ctx, state, *code, f.mustHref(code), line)
@@ -91,11 +92,15 @@ func (f *flow) push(ctx context.Context, state string, fc factor, verify *url.UR
 }
 
 // pushLabel is the wait line: the number to tap when Okta gave one.
-func pushLabel(number string) string {
+func pushLabel(number string, typeCode bool) string {
+	label := "Okta Verify: tap " + number
 	if number == "" {
-		return "Waiting for approval in Okta Verify"
+		label = "Waiting for approval in Okta Verify"
 	}
-	return "Okta Verify: tap " + number
+	if typeCode {
+		label += prompt.TypeCodeHint
+	}
+	return label
 }
 
 // mustHref is a factor's verify link (checked to be at the org when the

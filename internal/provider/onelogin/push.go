@@ -40,7 +40,7 @@ func (f *flow) push(ctx context.Context, state string, dev device) (string, erro
 	}
 	f.log.Printf("onelogin: sent a push to %s", dev.label())
 
-	w := provider.StartWait(ctx, f.in.Prompt, "Waiting for approval on "+dev.Type)
+	w := provider.StartWait(ctx, f.in.Prompt, "Waiting for approval on "+dev.Type+prompt.TypeCodeHint)
 	defer w.End() // the prompt must be off the terminal before anything else asks
 
 	interval := f.p.pushFirst
