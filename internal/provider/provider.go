@@ -125,6 +125,21 @@ type Describer interface {
 	Settings() []Setting
 }
 
+// KeptSession names an IdP session a provider may keep between sign-ins.
+type KeptSession struct {
+	CacheDir string // awsfed's cache directory
+	IdP      string // the [idp] section's name
+	URL      string // its start URL
+	Username string
+}
+
+// SessionForgetter is implemented by providers that keep an IdP session of
+// their own (Okta's session cookie, the browser provider's profile), which
+// `awsfed logout` ends. Forgot reports whether there was one.
+type SessionForgetter interface {
+	ForgetSession(ctx context.Context, s KeptSession) (forgot bool, err error)
+}
+
 // URLDefaulter is implemented by providers that can derive the start URL
 // from their settings (OneLogin: https://<subdomain>.onelogin.com), so that
 // url need not be configured.

@@ -1,6 +1,7 @@
 // Package logout implements `awsfed logout`: forget an account's keys — the
-// cached ones and those written into its profile of the credentials file —
-// and, with --forget-password, the password kept in the keyring.
+// cached ones and those written into its profile of the credentials file —,
+// the IdP session its provider keeps, and, with --forget-password, the
+// password kept in the keyring.
 package logout
 
 import (
@@ -16,6 +17,7 @@ import (
 	"github.com/awsfed/awsfed/internal/cmd/factory"
 	"github.com/awsfed/awsfed/internal/config"
 	"github.com/awsfed/awsfed/internal/keyring"
+	"github.com/awsfed/awsfed/internal/provider"
 )
 
 // Options are the flags and arguments of one run.
@@ -31,7 +33,7 @@ func NewCmd(f *factory.Factory) *cobra.Command {
 	opts := &Options{F: f}
 	cmd := &cobra.Command{
 		Use:   "logout ACCOUNT",
-		Short: "Remove an account's cached keys, its profile's keys and optionally the stored password",
+		Short: "Remove an account's cached keys, its profile's keys, the IdP session awsfed keeps and optionally the stored password",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Account = args[0]
@@ -119,12 +121,6 @@ func Run(ctx context.Context, opts *Options) error {
 	return nil
 }
 
-// sessionForgetter is a provider that keeps an IdP session of its own in
-// the cache directory (okta's session cookie), which logout must end too.
-type sessionForgetter interface {
-	ForgetSession(ctx context.Context, cacheDir, url, username string) (bool, error)
-}
-
 // forgetIdPSession removes the account's kept IdP session, if its
 // provider keeps one.
 func forgetIdPSession(ctx context.Context, f *factory.Factory, l *config.Login, dir string, configured bool) error {
@@ -135,16 +131,20 @@ func forgetIdPSession(ctx context.Context, f *factory.Factory, l *config.Login, 
 	if err != nil {
 		return nil
 	}
-	sf, ok := p.(sessionForgetter)
+	sf, ok := p.(provider.SessionForgetter)
 	if !ok {
 		return nil
 	}
-	forgot, err := sf.ForgetSession(ctx, dir, l.URL, l.Username)
+	forgot, err := sf.ForgetSession(ctx, provider.KeptSession{CacheDir: dir, IdP: l.IdPName, URL: l.URL, Username: l.Username})
+	whose := ""
+	if l.Username != "" {
+		whose = " of " + l.Username
+	}
 	if err != nil {
-		return fmt.Errorf("forgetting the %s session of %s: %w", l.Provider, l.Username, err)
+		return fmt.Errorf("forgetting the %s session%s at [idp %s]: %w", l.Provider, whose, l.IdPName, err)
 	}
 	if forgot {
-		fmt.Fprintf(f.IO.ErrOut, "Forgot the %s session of %s at %s.\n", l.Provider, l.Username, l.IdPName)
+		fmt.Fprintf(f.IO.ErrOut, "Forgot the %s session%s at [idp %s].\n", l.Provider, whose, l.IdPName)
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 
 	"github.com/awsfed/awsfed/internal/lockedfile"
+	"github.com/awsfed/awsfed/internal/provider"
 	"github.com/awsfed/awsfed/internal/userdir"
 )
 
@@ -152,4 +153,43 @@ func params(cs []*network.Cookie) []*network.CookieParam {
 		out = append(out, p)
 	}
 	return out
+}
+
+// forgetWait is how long logout waits for a browser still signing in on
+// the profile before it gives up and says so.
+const forgetWait = 10 * time.Second
+
+// ForgetSession ends the IdP session awsfed keeps for the [idp]: the saved
+// cookies and the browser's own profile (`awsfed logout`). The next sign-in
+// opens the window again.
+func (p *Provider) ForgetSession(ctx context.Context, s provider.KeptSession) (bool, error) {
+	dir, err := profileDir(p.env, s.IdP)
+	if err != nil {
+		return false, err
+	}
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	prof, err := openProfile(ctx, dir, forgetWait)
+	if err != nil {
+		return false, err
+	}
+	defer prof.close()
+	return prof.forget()
+}
+
+// forget removes the saved cookies and the browser's profile; the
+// directory and its lock stay.
+func (p *profile) forget() (bool, error) {
+	forgot := false
+	for _, path := range []string{p.cookiesPath(), p.chromeDir()} {
+		if _, err := os.Lstat(path); err != nil {
+			continue
+		}
+		if err := os.RemoveAll(path); err != nil {
+			return forgot, fmt.Errorf("forget the browser session: %w", err)
+		}
+		forgot = true
+	}
+	return forgot, nil
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/awsfed/awsfed/internal/httpx"
 	"github.com/awsfed/awsfed/internal/lockedfile"
+	"github.com/awsfed/awsfed/internal/provider"
 )
 
 // Okta keeps the session in the sid cookie, or idx on Identity Engine orgs.
@@ -67,8 +68,8 @@ func ForgetSession(ctx context.Context, cacheDir, embedLink, user string) (bool,
 
 // ForgetSession is ForgetSession for `awsfed logout`, which knows the
 // provider only by its methods.
-func (p *Provider) ForgetSession(ctx context.Context, cacheDir, url, username string) (bool, error) {
-	return ForgetSession(ctx, cacheDir, url, username)
+func (p *Provider) ForgetSession(ctx context.Context, s provider.KeptSession) (bool, error) {
+	return ForgetSession(ctx, s.CacheDir, s.URL, s.Username)
 }
 
 // HasSession reports whether an Okta session of user at the org of url is
