@@ -47,7 +47,19 @@ func input(f *fakeIdP, path string, settings map[string]string) *provider.Input 
 func saveSession(t *testing.T, env func(string) string, f *fakeIdP, id string) {
 	t.Helper()
 	f.addSession(id)
-	dir, err := profileDir(env, "corp")
+	p := testProfile(t, env, "corp")
+	defer p.close()
+	u, _ := url.Parse(f.srv.URL)
+	c := &network.Cookie{Name: "sess", Value: id, Domain: u.Hostname(), Path: "/", HTTPOnly: true, Session: true, Expires: -1}
+	if err := p.saveCookies([]*network.Cookie{c}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// testProfile opens the profile of [idp name]; the caller closes it.
+func testProfile(t *testing.T, env func(string) string, idp string) *profile {
+	t.Helper()
+	dir, err := profileDir(env, idp)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,12 +67,7 @@ func saveSession(t *testing.T, env func(string) string, f *fakeIdP, id string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer p.close()
-	u, _ := url.Parse(f.srv.URL)
-	c := &network.Cookie{Name: "sess", Value: id, Domain: u.Hostname(), Path: "/", HTTPOnly: true, Session: true, Expires: -1}
-	if err := p.saveCookies([]*network.Cookie{c}, time.Now()); err != nil {
-		t.Fatal(err)
-	}
+	return p
 }
 
 func TestSilentSignInWithTheSavedSessionCookie(t *testing.T) {

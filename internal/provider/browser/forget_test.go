@@ -17,14 +17,7 @@ import (
 func TestForgetSession(t *testing.T) {
 	env, _ := testEnv(t)
 	keep := func(idp string) string {
-		dir, err := profileDir(env, idp)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := openProfile(context.Background(), dir, time.Second)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := testProfile(t, env, idp)
 		defer p.close()
 		c := &network.Cookie{Name: "sess", Value: "s1", Domain: "idp.example", Path: "/", Session: true, Expires: -1}
 		if err := p.saveCookies([]*network.Cookie{c}, time.Now()); err != nil {
@@ -36,7 +29,7 @@ func TestForgetSession(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(p.chromeDir(), "Default", "Cookies"), []byte("x"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		return dir
+		return p.dir
 	}
 	corp, other := keep("corp"), keep("other")
 	p := &Provider{Env: env}
