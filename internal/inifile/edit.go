@@ -23,16 +23,16 @@ func (d *Doc) Set(section, key, value string) {
 		}
 	}
 	parts := strings.Split(value, "\n")
-	var out []line
+	var sp splice
 	switch s := d.section(section); {
 	case s == nil:
-		out = d.addSection(section, key, parts)
+		sp = d.addSection(section, key, parts)
 	case s.key(key) != nil:
-		out = d.replaceKey(s.key(key), parts)
+		sp = d.replaceKey(s.key(key), parts)
 	default:
-		out = d.insertKey(s, key, parts)
+		sp = d.insertKey(s, key, parts)
 	}
-	d.commit(what, out, func(n *Doc) bool {
+	d.commit(what, sp, func(n *Doc) bool {
 		v, ok := n.Get(section, key)
 		return ok && v == value
 	})
@@ -46,29 +46,33 @@ func (d *Doc) Delete(section, key string) {
 	if s == nil {
 		return
 	}
-	drop := make([]bool, len(d.lines))
-	found := false
+	from, to := len(d.lines), -1
+	for i := range s.keys {
+		if k := &s.keys[i]; k.name == key {
+			from, to = min(from, k.line), max(to, k.lastLine()+1)
+		}
+	}
+	if to < 0 {
+		return
+	}
+	drop := make([]bool, to-from)
 	for i := range s.keys {
 		k := &s.keys[i]
 		if k.name != key {
 			continue
 		}
-		found = true
-		drop[k.line] = true
+		drop[k.line-from] = true
 		for j := k.line + 1; j <= k.lastLine(); j++ {
-			drop[j] = d.ix.kinds[j] != commentLine
+			drop[j-from] = d.ix.kinds[j] != commentLine
 		}
 	}
-	if !found {
-		return
-	}
-	out := make([]line, 0, len(d.lines))
-	for i, l := range d.lines {
-		if !drop[i] {
-			out = append(out, l)
+	sp := splice{from: from, to: to}
+	for i := from; i < to; i++ {
+		if !drop[i-from] {
+			sp.add = append(sp.add, d.lines[i])
 		}
 	}
-	d.commit(fmt.Sprintf("delete %q from [%s]", key, section), out, func(n *Doc) bool {
+	d.commit(fmt.Sprintf("delete %q from [%s]", key, section), sp, func(n *Doc) bool {
 		_, ok := n.Get(section, key)
 		return !ok
 	})
@@ -98,7 +102,9 @@ func (d *Doc) DeleteSection(section string) {
 		out = append(out, d.lines[end:]...)
 		d.keepNextHeader(out, start, end)
 		before := len(d.ix.sects)
-		if !d.commit(fmt.Sprintf("delete [%s]", section), out, func(n *Doc) bool {
+		// The header after the section may have changed: the whole
+		// document is read again.
+		if !d.commit(fmt.Sprintf("delete [%s]", section), splice{from: 0, to: len(d.lines), add: out}, func(n *Doc) bool {
 			return len(n.ix.sects) == before-1
 		}) {
 			return
@@ -125,10 +131,23 @@ func (d *Doc) keepNextHeader(out []line, start, end int) {
 	}
 }
 
-// commit replaces the document's lines with out if out parses and passes ok;
-// otherwise it keeps the document and records the refusal.
-func (d *Doc) commit(what string, out []line, ok func(*Doc) bool) bool {
-	ix, err := analyze(out)
+// splice is an edit: lines [from, to) of the document are replaced by add.
+type splice struct {
+	from, to int
+	add      []line
+}
+
+// commit makes the edit sp if the result parses and passes ok; otherwise it
+// keeps the document and records the refusal. Only the lines whose meaning
+// the edit may change are read again (see reanalyze), so that many edits
+// of a long file (a sign-in writing twenty profiles) cost time in
+// proportion to the edits, not to the file times the edits.
+func (d *Doc) commit(what string, sp splice, ok func(*Doc) bool) bool {
+	out := make([]line, 0, len(d.lines)-(sp.to-sp.from)+len(sp.add))
+	out = append(out, d.lines[:sp.from]...)
+	out = append(out, sp.add...)
+	out = append(out, d.lines[sp.to:]...)
+	ix, err := reanalyze(d.ix, out, sp)
 	if err != nil {
 		d.refuse(fmt.Errorf("%s: the edit would break the file: %w", what, err))
 		return false
@@ -185,7 +204,7 @@ func (d *Doc) keyLines(head string, st style, cont string, parts []string) []lin
 	return out
 }
 
-func (d *Doc) replaceKey(k *keyInfo, parts []string) []line {
+func (d *Doc) replaceKey(k *keyInfo, parts []string) splice {
 	text := d.lines[k.line].text
 	ind := text[:k.nameEnd-len(k.name)]
 	cont := ind + "  "
@@ -208,14 +227,10 @@ func (d *Doc) replaceKey(k *keyInfo, parts []string) []line {
 	if d.lines[last].eol == "" && len(kept) == 0 {
 		repl[len(repl)-1].eol = "" // the file had no final newline; keep it so
 	}
-	out := make([]line, 0, len(d.lines)+len(repl))
-	out = append(out, d.lines[:k.line]...)
-	out = append(out, repl...)
-	out = append(out, kept...)
-	return append(out, d.lines[last+1:]...)
+	return splice{from: k.line, to: last + 1, add: append(repl, kept...)}
 }
 
-func (d *Doc) insertKey(s *sectInfo, key string, parts []string) []line {
+func (d *Doc) insertKey(s *sectInfo, key string, parts []string) splice {
 	at := s.last + 1
 	ind, st := "", defaultStyle
 	if len(s.keys) > 0 {
@@ -239,7 +254,7 @@ func (d *Doc) insertKey(s *sectInfo, key string, parts []string) []line {
 	return d.insertAt(at, d.keyLines(ind+key, st, ind+"  ", parts))
 }
 
-func (d *Doc) addSection(section, key string, parts []string) []line {
+func (d *Doc) addSection(section, key string, parts []string) splice {
 	nl := d.newline()
 	st, ok := d.anyStyle()
 	if !ok {
@@ -256,15 +271,14 @@ func (d *Doc) addSection(section, key string, parts []string) []line {
 
 // insertAt inserts add before line at. At the end of a file that lacks a
 // final newline, the old last line gets one and the new last line goes without.
-func (d *Doc) insertAt(at int, add []line) []line {
-	out := make([]line, 0, len(d.lines)+len(add))
-	out = append(out, d.lines[:at]...)
+func (d *Doc) insertAt(at int, add []line) splice {
 	if at == len(d.lines) && at > 0 && d.lines[at-1].eol == "" {
-		out[at-1].eol = d.newline()
+		last := d.lines[at-1]
+		last.eol = d.newline()
 		add[len(add)-1].eol = ""
+		return splice{from: at - 1, to: at, add: append([]line{last}, add...)}
 	}
-	out = append(out, add...)
-	return append(out, d.lines[at:]...)
+	return splice{from: at, to: at, add: add}
 }
 
 // anyStyle is the style of the file's last key, so new keys match the file.

@@ -3,7 +3,10 @@ package inifile
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -49,6 +52,19 @@ func firstIndex(snap []sectSnap, name string) int {
 	return -1
 }
 
+// checkIndex asserts that what the document knows of its lines, kept up
+// edit by edit, is what reading them afresh finds.
+func checkIndex(t *testing.T, d *Doc, what string) {
+	t.Helper()
+	fresh, err := analyze(d.lines)
+	if err != nil {
+		t.Fatalf("%s: the document no longer parses: %v", what, err)
+	}
+	if !reflect.DeepEqual(d.ix, fresh) {
+		t.Fatalf("%s: the index kept across the edit differs from a fresh one:\nkept  %+v\nfresh %+v\nfile %q", what, d.ix, fresh, d.Bytes())
+	}
+}
+
 func joinLines(bom bool, ls []line) []byte {
 	d := &Doc{bom: bom, lines: ls}
 	return d.Bytes()
@@ -66,6 +82,7 @@ func checkEdits(t *testing.T, data []byte, section, key, value string) {
 	// Set: reads back, and changes nothing outside the edited section.
 	d, _ := Parse(data)
 	d.Set(section, key, value)
+	checkIndex(t, d, fmt.Sprintf("Set(%q, %q, %q) of %q", section, key, value, data))
 	valid := CheckSection(section) == nil && CheckKey(key) == nil && CheckValue(value) == nil
 	if !valid {
 		if d.Err() == nil || !bytes.Equal(d.Bytes(), data) {
@@ -114,6 +131,7 @@ func checkEdits(t *testing.T, data []byte, section, key, value string) {
 	// Delete: the key is gone, nothing else changed meaning.
 	d, _ = Parse(data)
 	d.Delete(section, key)
+	checkIndex(t, d, fmt.Sprintf("Delete(%q, %q) of %q", section, key, data))
 	if d.Err() != nil {
 		t.Fatalf("Delete(%q, %q): %v", section, key, d.Err())
 	}
@@ -131,6 +149,7 @@ func checkEdits(t *testing.T, data []byte, section, key, value string) {
 	// DeleteSection: the section is gone, the others mean what they meant.
 	d, _ = Parse(data)
 	d.DeleteSection(section)
+	checkIndex(t, d, fmt.Sprintf("DeleteSection(%q) of %q", section, data))
 	if d.Err() != nil {
 		t.Fatalf("DeleteSection(%q): %v", section, d.Err())
 	}
@@ -205,6 +224,48 @@ func TestEditProperties(t *testing.T) {
 				for _, v := range values {
 					checkEdits(t, []byte(s), sec, k, v)
 				}
+			}
+		}
+	}
+}
+
+// TestEditSequencesKeepTheIndex makes many edits in a row on one document,
+// as a sign-in writing many profiles does: each edit reads again only the
+// lines it may have changed, and after each the document must know its
+// lines as a fresh reading would, and mean what the edits asked.
+func TestEditSequencesKeepTheIndex(t *testing.T) {
+	sections := []string{"a", "b", "c", "default", "profile dev", " dev ", "new", "new2"}
+	keys := []string{"k", "j", "region", "s3", "x"}
+	values := []string{"", "v", "abc;def#ghi=jkl", "\nmax = 1", "a\n\nb", "w\nz"}
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, seed := range fuzzSeeds {
+		if _, err := Parse([]byte(seed)); err != nil {
+			continue
+		}
+		for range 40 {
+			d, _ := Parse([]byte(seed))
+			var log []string
+			for range 12 {
+				s, k := sections[r.IntN(len(sections))], keys[r.IntN(len(keys))]
+				switch r.IntN(6) {
+				case 0:
+					d.Delete(s, k)
+					log = append(log, fmt.Sprintf("Delete(%q, %q)", s, k))
+				case 1:
+					d.DeleteSection(s)
+					log = append(log, fmt.Sprintf("DeleteSection(%q)", s))
+				default:
+					v := values[r.IntN(len(values))]
+					d.Set(s, k, v)
+					log = append(log, fmt.Sprintf("Set(%q, %q, %q)", s, k, v))
+					if got, ok := d.Get(s, k); d.Err() == nil && (!ok || got != v) {
+						t.Fatalf("%s of %q: Get = %q, %v", strings.Join(log, ", "), seed, got, ok)
+					}
+				}
+				if d.Err() != nil {
+					t.Fatalf("%s of %q: %v", strings.Join(log, ", "), seed, d.Err())
+				}
+				checkIndex(t, d, strings.Join(log, ", ")+" of "+fmt.Sprintf("%q", seed))
 			}
 		}
 	}

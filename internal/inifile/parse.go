@@ -90,13 +90,90 @@ func (k *keyInfo) lastLine() int {
 // the AWS CLI classifies it.
 func analyze(lines []line) (index, error) {
 	ix := index{kinds: make([]lineKind, len(lines))}
+	_, err := ix.scan(lines, 0, nil)
+	if err != nil {
+		return index{}, err
+	}
+	return ix, nil
+}
+
+// reanalyze is analyze(lines) for lines that are old's document after the
+// edit sp, reading again only what the edit may have changed. configparser's
+// state after a section header depends on that line alone, so the lines
+// before the header of the section where the edit starts mean what they
+// meant, and so do the lines from the first header after the edit that was
+// a header before it too: only the lines between are read again.
+func reanalyze(old index, lines []line, sp splice) (index, error) {
+	start, si := 0, 0 // the first line read again, and its section
+	for i := len(old.sects) - 1; i >= 0; i-- {
+		if old.sects[i].line < sp.from {
+			start, si = old.sects[i].line, i
+			break
+		}
+	}
+	shift := len(sp.add) - (sp.to - sp.from)
+	resume := sp.from + len(sp.add) // the first line after the edit
+	ix := index{kinds: make([]lineKind, len(lines)), sects: append([]sectInfo(nil), old.sects[:si]...)}
+	copy(ix.kinds, old.kinds[:start])
+	stop, err := ix.scan(lines, start, func(i int) bool {
+		return i >= resume && old.kinds[i-shift] == headerLine
+	})
+	if err != nil {
+		return index{}, err
+	}
+	if stop == len(lines) {
+		return ix, nil
+	}
+	copy(ix.kinds[stop:], old.kinds[stop-shift:])
+	rest := old.sects[si:]
+	for len(rest) > 0 && rest[0].line != stop-shift {
+		rest = rest[1:]
+	}
+	for _, s := range rest {
+		ix.sects = append(ix.sects, s.moved(shift))
+	}
+	return ix, nil
+}
+
+// moved is s after n lines were added before it (removed, if negative).
+func (s sectInfo) moved(n int) sectInfo {
+	if n == 0 {
+		return s // the index is read-only once built: keys may be shared
+	}
+	s.line += n
+	s.last += n
+	keys := make([]keyInfo, len(s.keys))
+	for i, k := range s.keys {
+		k.line += n
+		if k.conts != nil {
+			conts := make([]int, len(k.conts))
+			for j, c := range k.conts {
+				conts[j] = c + n
+			}
+			k.conts = conts
+		}
+		keys[i] = k
+	}
+	if s.keys == nil {
+		keys = nil
+	}
+	s.keys = keys
+	return s
+}
+
+// scan classifies lines[start:], which must start the document or a section
+// header, into ix (its kinds as long as lines), adding their sections. It
+// ends before a header line i > start for which stop says so, and returns
+// where it ended: len(lines) when it read them all.
+func (ix *index) scan(lines []line, start int, stop func(i int) bool) (int, error) {
 	// sect and key are re-taken after every append that may move them.
 	var (
 		sect        *sectInfo // nil before the first header
 		key         *keyInfo  // nil right after a header
 		indentLevel int
 	)
-	for i, l := range lines {
+	for i := start; i < len(lines); i++ {
+		l := lines[i]
 		s := trim(l.text)
 		if s == "" {
 			ix.kinds[i] = blankLine
@@ -122,6 +199,9 @@ func analyze(lines []line) (index, error) {
 			// configparser's header pattern is \[(.+)\] matched at the start
 			// only: the name runs to the last ']' and anything after it is ignored.
 			if j := strings.LastIndexByte(s, ']'); j >= 2 {
+				if stop != nil && i > start && stop(i) {
+					return i, nil
+				}
 				ix.kinds[i] = headerLine
 				ix.sects = append(ix.sects, sectInfo{name: s[1:j], line: i, last: i})
 				sect, key = &ix.sects[len(ix.sects)-1], nil
@@ -131,15 +211,15 @@ func analyze(lines []line) (index, error) {
 		d := strings.IndexAny(s, "=:")
 		switch {
 		case sect == nil && d >= 0:
-			return index{}, &SyntaxError{Line: i + 1, Msg: "key outside any section"}
+			return 0, &SyntaxError{Line: i + 1, Msg: "key outside any section"}
 		case sect == nil:
-			return index{}, &SyntaxError{Line: i + 1, Msg: "text outside any section"}
+			return 0, &SyntaxError{Line: i + 1, Msg: "text outside any section"}
 		case d < 0:
-			return index{}, &SyntaxError{Line: i + 1, Msg: "neither [section], key = value nor a comment"}
+			return 0, &SyntaxError{Line: i + 1, Msg: "neither [section], key = value nor a comment"}
 		}
 		name := trimRight(s[:d])
 		if name == "" {
-			return index{}, &SyntaxError{Line: i + 1, Msg: "no key name before '" + s[d:d+1] + "'"}
+			return 0, &SyntaxError{Line: i + 1, Msg: "no key name before '" + s[d:d+1] + "'"}
 		}
 		ix.kinds[i] = keyLine
 		delim := width + d
@@ -155,5 +235,5 @@ func analyze(lines []line) (index, error) {
 		key = &sect.keys[len(sect.keys)-1]
 		sect.last = i
 	}
-	return ix, nil
+	return len(lines), nil
 }
