@@ -387,7 +387,7 @@ func TestOneLoginPush(t *testing.T) {
 		code, _, stderr := e.login(olPassword+"\n", stub, "--password-stdin")
 		e.signedIn(code, stderr)
 		e.counts(onelogintest.Counts{Token: 1, Assertion: 1, Verify: 3, Pushes: 1, Polls: 2})
-		if want := []string{"Waiting for approval on OneLogin Protect"+prompt.TypeCodeHint}; !reflect.DeepEqual(stub.Asked, want) {
+		if want := []string{"Waiting for approval on OneLogin Protect" + prompt.TypeCodeHint}; !reflect.DeepEqual(stub.Asked, want) {
 			t.Errorf("asked %q, want %q", stub.Asked, want)
 		}
 		for i, b := range e.verifyBodies() {

@@ -42,7 +42,7 @@ func TestPushApprovedAfterPolls(t *testing.T) {
 		t.Fatalf("counts %+v: want 1 push, 5 polls, 8 API calls", c)
 	}
 	checkPushBodies(t, e)
-	if want := []string{"Waiting for approval on OneLogin Protect"+prompt.TypeCodeHint}; !reflect.DeepEqual(l.stub.Asked, want) {
+	if want := []string{"Waiting for approval on OneLogin Protect" + prompt.TypeCodeHint}; !reflect.DeepEqual(l.stub.Asked, want) {
 		t.Errorf("asked %q, want %q", l.stub.Asked, want)
 	}
 	want := []time.Duration{time.Second, 1500 * time.Millisecond, 2250 * time.Millisecond, 3375 * time.Millisecond, 5 * time.Second}
@@ -105,7 +105,7 @@ func TestPushCodeTypedWhileWaiting(t *testing.T) {
 	if _, err := e.run(l); err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"Waiting for approval on OneLogin Protect"+prompt.TypeCodeHint}; !reflect.DeepEqual(l.stub.Asked, want) {
+	if want := []string{"Waiting for approval on OneLogin Protect" + prompt.TypeCodeHint}; !reflect.DeepEqual(l.stub.Asked, want) {
 		t.Errorf("asked %q, want %q", l.stub.Asked, want)
 	}
 	bodies := e.bodies(pathVerify)
@@ -124,7 +124,7 @@ func TestPushEmptyLineThenCode(t *testing.T) {
 	if _, err := e.run(l); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"Waiting for approval on OneLogin Protect"+prompt.TypeCodeHint, "OneLogin Protect code", "Wrong code; OneLogin Protect code (try 2 of 3)"}
+	want := []string{"Waiting for approval on OneLogin Protect" + prompt.TypeCodeHint, "OneLogin Protect code", "Wrong code; OneLogin Protect code (try 2 of 3)"}
 	if !reflect.DeepEqual(l.stub.Asked, want) {
 		t.Errorf("asked %q, want %q", l.stub.Asked, want)
 	}
