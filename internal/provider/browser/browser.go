@@ -270,8 +270,11 @@ func (r *signIn) silent(ctx context.Context, cookies []*network.Cookie) (saml, a
 			if le != nil {
 				return "", "", nil, r.loadFailed(ctx, le)
 			}
-			_, quiet, _ := s.where()
-			if quiet < loginQuiet {
+			// Until the tab has asked for its first document it shows
+			// about:blank, which is no IdP page, however long a busy
+			// machine takes to get there.
+			_, quiet, docs := s.where()
+			if docs == 0 || quiet < loginQuiet {
 				continue
 			}
 			st, err := s.state()
