@@ -1,8 +1,10 @@
 package oktatest
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -125,7 +127,7 @@ func (s *Server) exchange(w http.ResponseWriter, r *http.Request, v url.Values) 
 // deviceUser is the user who approves device codes: the only user, or
 // the first by name.
 func (s *Server) deviceUser() string {
-	names := sortedKeys(s.opts.Users)
+	names := slices.Sorted(maps.Keys(s.opts.Users))
 	if len(names) == 0 {
 		return "nobody"
 	}

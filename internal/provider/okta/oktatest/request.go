@@ -1,13 +1,13 @@
 package oktatest
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
-	"mime"
+	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
-	"sort"
+	"slices"
+
+	"github.com/awsfed/awsfed/internal/fakeapi"
 )
 
 // decodeJSON checks method POST, Content-Type and Accept application/json
@@ -15,38 +15,23 @@ import (
 // strings unless named in objects. On anything wrong it records a
 // violation, answers 400 and returns nil.
 func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, fields map[string]bool, objects ...string) map[string]any {
-	if r.Method != http.MethodPost {
-		s.violate(w, "%s %s: only POST is allowed", r.Method, r.URL.Path)
-		return nil
+	raw, problem := fakeapi.ReadPost(r, "application/json")
+	if problem == "" && r.Header.Get("Accept") != "application/json" {
+		problem = fmt.Sprintf("%s: Accept %q, want application/json", r.URL.Path, r.Header.Get("Accept"))
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		s.violate(w, "%s: Content-Type %q, want application/json", r.URL.Path, r.Header.Get("Content-Type"))
-		return nil
-	}
-	if r.Header.Get("Accept") != "application/json" {
-		s.violate(w, "%s: Accept %q, want application/json", r.URL.Path, r.Header.Get("Accept"))
-		return nil
-	}
-	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		s.violate(w, "%s: reading the body: %v", r.URL.Path, err)
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
 	var body map[string]any
-	if err := dec.Decode(&body); err != nil || body == nil {
-		s.violate(w, "%s: the body is not a JSON object", r.URL.Path)
-		return nil
+	if problem == "" {
+		body, problem = fakeapi.JSONObject(r.URL.Path, raw, false)
 	}
-	if dec.More() {
-		s.violate(w, "%s: data after the JSON object", r.URL.Path)
+	if problem != "" {
+		s.violate(w, "%s", problem)
 		return nil
 	}
 	isObject := map[string]bool{}
 	for _, o := range objects {
 		isObject[o] = true
 	}
-	for _, name := range sortedKeys(body) {
+	for _, name := range slices.Sorted(maps.Keys(body)) {
 		if _, ok := fields[name]; !ok {
 			s.violate(w, "%s: unknown field %q", r.URL.Path, name)
 			return nil
@@ -60,7 +45,7 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, fields map[s
 			return nil
 		}
 	}
-	for _, name := range sortedKeys(fields) {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		if _, ok := body[name]; fields[name] && !ok {
 			s.violate(w, "%s: field %q is missing", r.URL.Path, name)
 			return nil
@@ -83,21 +68,13 @@ func (s *Server) decodeForm(w http.ResponseWriter, r *http.Request, fields map[s
 // readForm checks method, query and Content-Type of a form POST and
 // returns its values, each given once.
 func (s *Server) readForm(w http.ResponseWriter, r *http.Request) url.Values {
-	if r.Method != http.MethodPost {
-		s.violate(w, "%s %s: only POST is allowed", r.Method, r.URL.Path)
-		return nil
-	}
 	if r.URL.RawQuery != "" {
 		s.violate(w, "%s: unexpected query string", r.URL.Path)
 		return nil
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/x-www-form-urlencoded" {
-		s.violate(w, "%s: Content-Type %q, want application/x-www-form-urlencoded", r.URL.Path, r.Header.Get("Content-Type"))
-		return nil
-	}
-	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		s.violate(w, "%s: reading the body: %v", r.URL.Path, err)
+	raw, problem := fakeapi.ReadPost(r, "application/x-www-form-urlencoded")
+	if problem != "" {
+		s.violate(w, "%s", problem)
 		return nil
 	}
 	v, err := url.ParseQuery(string(raw))
@@ -118,14 +95,14 @@ func (s *Server) readForm(w http.ResponseWriter, r *http.Request) url.Values {
 // empty, and records the request.
 func (s *Server) checkForm(w http.ResponseWriter, r *http.Request, v url.Values, fields map[string]bool) bool {
 	body := map[string]any{}
-	for _, name := range sortedKeys(v) {
+	for _, name := range slices.Sorted(maps.Keys(v)) {
 		if _, ok := fields[name]; !ok {
 			s.violate(w, "%s: unknown field %q", r.URL.Path, name)
 			return false
 		}
 		body[name] = v.Get(name)
 	}
-	for _, name := range sortedKeys(fields) {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		if fields[name] && v.Get(name) == "" {
 			s.violate(w, "%s: field %q is missing", r.URL.Path, name)
 			return false
@@ -158,13 +135,4 @@ func (s *Server) getOnly(w http.ResponseWriter, r *http.Request, allowed ...stri
 func str(body map[string]any, name string) string {
 	v, _ := body[name].(string)
 	return v
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

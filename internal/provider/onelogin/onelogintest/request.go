@@ -1,12 +1,12 @@
 package onelogintest
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
-	"mime"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
+
+	"github.com/awsfed/awsfed/internal/fakeapi"
 )
 
 // fieldType is what a JSON field may hold.
@@ -27,35 +27,21 @@ type field struct {
 // fields are all known and of the right type, and returns the body. On
 // anything wrong it records a violation, answers 400 and returns nil.
 func (s *Server) decode(w http.ResponseWriter, r *http.Request, fields map[string]field) map[string]any {
-	if r.Method != http.MethodPost {
-		s.violate(w, "%s %s: only POST is allowed", r.Method, r.URL.Path)
-		return nil
-	}
 	if r.URL.RawQuery != "" {
 		s.violate(w, "%s: unexpected query string", r.URL.Path)
 		return nil
 	}
-	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		s.violate(w, "%s: Content-Type %q, want application/json", r.URL.Path, r.Header.Get("Content-Type"))
+	raw, problem := fakeapi.ReadPost(r, "application/json")
+	if problem != "" {
+		s.violate(w, "%s", problem)
 		return nil
 	}
-	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil {
-		s.violate(w, "%s: reading the body: %v", r.URL.Path, err)
+	body, problem := fakeapi.JSONObject(r.URL.Path, raw, true)
+	if problem != "" {
+		s.violate(w, "%s", problem)
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var body map[string]any
-	if err := dec.Decode(&body); err != nil || body == nil {
-		s.violate(w, "%s: the body is not a JSON object", r.URL.Path)
-		return nil
-	}
-	if dec.More() {
-		s.violate(w, "%s: data after the JSON object", r.URL.Path)
-		return nil
-	}
-	for _, name := range sortedKeys(body) {
+	for _, name := range slices.Sorted(maps.Keys(body)) {
 		f, ok := fields[name]
 		if !ok {
 			s.violate(w, "%s: unknown field %q", r.URL.Path, name)
@@ -66,7 +52,7 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, fields map[strin
 			return nil
 		}
 	}
-	for _, name := range sortedKeys(fields) {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		if _, ok := body[name]; fields[name].required && !ok {
 			s.violate(w, "%s: field %q is missing", r.URL.Path, name)
 			return nil
@@ -100,13 +86,4 @@ func str(body map[string]any, name string) string {
 		return v.String()
 	}
 	return ""
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

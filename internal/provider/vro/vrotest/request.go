@@ -1,8 +1,9 @@
 package vrotest
 
 import (
-	"mime"
 	"net/http"
+
+	"github.com/awsfed/awsfed/internal/fakeapi"
 )
 
 // authorize checks what every request needs (no query, Accept JSON, HTTP
@@ -33,9 +34,9 @@ func (s *Server) wellFormed(w http.ResponseWriter, r *http.Request) bool {
 	switch {
 	case r.URL.RawQuery != "":
 		s.violate(w, "%s %s: unexpected query string", r.Method, r.URL.Path)
-	case !isJSON(r.Header.Get("Accept")):
+	case !fakeapi.IsMediaType(r.Header.Get("Accept"), "application/json"):
 		s.violate(w, "%s %s: Accept %q, want application/json", r.Method, r.URL.Path, r.Header.Get("Accept"))
-	case r.Method == http.MethodPost && !isJSON(r.Header.Get("Content-Type")):
+	case r.Method == http.MethodPost && !fakeapi.IsMediaType(r.Header.Get("Content-Type"), "application/json"):
 		s.violate(w, "%s %s: Content-Type %q, want application/json", r.Method, r.URL.Path, r.Header.Get("Content-Type"))
 	case r.Method == http.MethodGet && r.ContentLength != 0:
 		s.violate(w, "%s %s: a GET with a body", r.Method, r.URL.Path)
@@ -47,9 +48,4 @@ func (s *Server) wellFormed(w http.ResponseWriter, r *http.Request) bool {
 		return true
 	}
 	return false
-}
-
-func isJSON(v string) bool {
-	mt, _, err := mime.ParseMediaType(v)
-	return err == nil && mt == "application/json"
 }

@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+
+	"github.com/awsfed/awsfed/internal/fakeapi"
 )
 
 // param is one workflow input as the vRO REST API carries it; pointers
@@ -32,7 +34,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request, workflow string) 
 	if !s.wellFormed(w, r) {
 		return
 	}
-	raw, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	raw, err := io.ReadAll(io.LimitReader(r.Body, fakeapi.MaxBody))
 	if err != nil {
 		s.violate(w, "start: reading the body: %v", err)
 		return
