@@ -109,21 +109,42 @@ func Notify(w io.Writer) WriteOption {
 // would refuse gives a *FileError. An expiry that does not parse reads as
 // zero (unknown); a missing aws_session_token falls back to aws_security_token.
 func ReadCredentials(path, profile string) (Keys, bool, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return Keys{}, false, nil
-	}
-	if err != nil {
-		return Keys{}, false, fmt.Errorf("read %s: %w", path, err)
-	}
-	doc, err := parseStrict(path, data)
+	f, err := ReadCredentialsFile(path)
 	if err != nil {
 		return Keys{}, false, err
 	}
-	get := func(name string) string { v, _ := getKey(doc, profile, name); return v }
+	k, ok := f.Keys(profile)
+	return k, ok, nil
+}
+
+// CredentialsFile is one reading of the credentials file, for a caller that
+// looks up several profiles (a sign-in for many accounts): one parse
+// instead of one per profile.
+type CredentialsFile struct{ doc *inifile.Doc }
+
+// ReadCredentialsFile reads the credentials file at path as ReadCredentials
+// does; a missing file reads as one without profiles.
+func ReadCredentialsFile(path string) (*CredentialsFile, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		data, err = nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	doc, err := parseStrict(path, data)
+	if err != nil {
+		return nil, err
+	}
+	return &CredentialsFile{doc: doc}, nil
+}
+
+// Keys returns the keys of [profile] as ReadCredentials does.
+func (f *CredentialsFile) Keys(profile string) (Keys, bool) {
+	get := func(name string) string { v, _ := getKey(f.doc, profile, name); return v }
 	k := Keys{AccessKeyID: get(keyAccessKeyID), SecretAccessKey: get(keySecretAccessKey), SessionToken: get(keySessionToken)}
 	if k.AccessKeyID == "" {
-		return Keys{}, false, nil
+		return Keys{}, false
 	}
 	if k.SessionToken == "" {
 		k.SessionToken = get(keySecurityToken)
@@ -131,7 +152,7 @@ func ReadCredentials(path, profile string) (Keys, bool, error) {
 	if t, err := time.Parse(time.RFC3339, get(keyExpires)); err == nil {
 		k.Expiration = t.UTC()
 	}
-	return k, true, nil
+	return k, true
 }
 
 // RemoveCredentials deletes the keys awsfed writes from [profile], and the

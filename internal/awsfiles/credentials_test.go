@@ -324,3 +324,34 @@ func TestWriteCredentialsEditsWhatTheAWSCLIReads(t *testing.T) {
 		}
 	}
 }
+
+// One reading of the file serves every profile as ReadCredentials would.
+func TestReadCredentialsFile(t *testing.T) {
+	dir := t.TempDir()
+	f, err := ReadCredentialsFile(filepath.Join(dir, "missing"))
+	if err != nil {
+		t.Fatalf("missing file: %v", err)
+	}
+	if _, ok := f.Keys("dev"); ok {
+		t.Error("a missing file has keys")
+	}
+	path := filepath.Join(dir, "credentials")
+	writeFile(t, path, "[a]\naws_access_key_id = A\naws_secret_access_key = S\naws_session_token = T\nx_security_token_expires = 2030-01-02T03:04:05Z\n[b]\nAWS_ACCESS_KEY_ID = B\naws_secret_access_key = S2\n[c]\n", 0o600)
+	if f, err = ReadCredentialsFile(path); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"a", "b", "c", "nosuch"} {
+		want, wantOK, err := ReadCredentials(path, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := f.Keys(p); got != want || ok != wantOK {
+			t.Errorf("Keys(%s) = %+v, %v; ReadCredentials: %+v, %v", p, got, ok, want, wantOK)
+		}
+	}
+	writeFile(t, path, "[a]\n[a]\n", 0o600)
+	var fe *FileError
+	if _, err := ReadCredentialsFile(path); !errors.As(err, &fe) {
+		t.Errorf("a file the AWS CLI refuses: %v, want a *FileError", err)
+	}
+}

@@ -30,13 +30,25 @@ func PublishMany(ctx context.Context, items []*Published, notice io.Writer) {
 	profiles := map[string]awsfiles.Keys{}
 	var written []*Published
 	file := ""
+	// The credentials file is read once for all profiles, not once each.
+	read := map[string]*awsfiles.CredentialsFile{}
 	for _, p := range items {
 		l := p.Options.Login
 		p.Result = Result{Profile: l.Profile, RoleARN: p.Session.RoleARN, Expiration: p.Session.Expiration.UTC()}
 		if p.Options.ViaProcess {
 			continue
 		}
-		if err := RefuseLongTermKeys(p.Options.CredentialsFile, l.Profile); err != nil {
+		path := p.Options.CredentialsFile
+		f, ok := read[path]
+		if !ok {
+			var err error
+			if f, err = awsfiles.ReadCredentialsFile(path); err != nil {
+				p.Err = err
+				continue
+			}
+			read[path] = f
+		}
+		if err := refuseLongTermKeys(f, path, l.Profile); err != nil {
 			p.Err = err
 			continue
 		}

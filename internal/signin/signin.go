@@ -304,11 +304,17 @@ func (e *LongTermKeysError) Hint() string {
 // RefuseLongTermKeys fails when profile holds long-term keys, which awsfed
 // never overwrites.
 func RefuseLongTermKeys(file, profile string) error {
-	k, ok, err := awsfiles.ReadCredentials(file, profile)
+	f, err := awsfiles.ReadCredentialsFile(file)
 	if err != nil {
 		return err
 	}
-	if ok && k.AccessKeyID != "" && k.SessionToken == "" {
+	return refuseLongTermKeys(f, file, profile)
+}
+
+// refuseLongTermKeys is RefuseLongTermKeys on f, the file read once for
+// several profiles.
+func refuseLongTermKeys(f *awsfiles.CredentialsFile, file, profile string) error {
+	if k, ok := f.Keys(profile); ok && k.AccessKeyID != "" && k.SessionToken == "" {
 		return &LongTermKeysError{Profile: profile, File: file}
 	}
 	return nil

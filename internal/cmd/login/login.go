@@ -207,15 +207,28 @@ func reusable(s *cmdutil.Session, opts *Options) (*cache.Entry, bool) {
 // awsfed credential-process; login must then not write keys into the
 // credentials file, where they would shadow it and, once expired, break it.
 func usesCredentialProcess(f *factory.Factory, profile string) (bool, error) {
+	via, err := credentialProcessProfiles(f)
+	if err != nil {
+		return false, err
+	}
+	return via(profile), nil
+}
+
+// credentialProcessProfiles reads the AWS config file once and returns
+// usesCredentialProcess for each profile of a login for several accounts.
+func credentialProcessProfiles(f *factory.Factory) (func(profile string) bool, error) {
 	path, err := awsfiles.ConfigPath(f.Getenv)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	keys, _, err := awsfiles.ReadConfigProfile(path, profile)
+	file, err := awsfiles.ReadConfigFile(path)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
-	return isAwsfedProcess(keys["credential_process"]), nil
+	return func(profile string) bool {
+		keys, _ := file.Profile(profile)
+		return isAwsfedProcess(keys["credential_process"])
+	}, nil
 }
 
 // isAwsfedProcess tells whether a credential_process command runs awsfed's

@@ -68,6 +68,7 @@ func runMany(ctx context.Context, opts *Options) error {
 	results := make([]*accountResult, len(sessions))
 	var publish []*signin.Published
 	var published []*accountResult
+	var viaProcess func(profile string) bool
 	for i, out := range outs {
 		s := sessions[i]
 		r := &accountResult{Account: s.Login.Account, Result: signin.Result{Profile: s.Login.Profile}, Cached: out.Cached, err: out.Err}
@@ -75,10 +76,13 @@ func runMany(ctx context.Context, opts *Options) error {
 		if out.Err != nil {
 			continue
 		}
-		o := s.Options
-		if o.ViaProcess, err = usesCredentialProcess(f, s.Login.Profile); err != nil {
-			return err
+		if viaProcess == nil {
+			if viaProcess, err = credentialProcessProfiles(f); err != nil {
+				return err
+			}
 		}
+		o := s.Options
+		o.ViaProcess = viaProcess(s.Login.Profile)
 		publish = append(publish, &signin.Published{Options: o, Session: out.Session})
 		published = append(published, r)
 	}
