@@ -37,8 +37,14 @@ import (
 	"github.com/awsfed/awsfed/internal/provider/all"
 )
 
-// version is set at build time with -ldflags "-X github.com/awsfed/awsfed/internal/app.version=v1.2.3".
-var version = ""
+// A release sets these at link time (.goreleaser.yaml):
+//
+//	-ldflags "-X github.com/awsfed/awsfed/internal/app.version=1.2.3
+//	          -X github.com/awsfed/awsfed/internal/app.commit=<full hash>
+//	          -X github.com/awsfed/awsfed/internal/app.commitDate=<RFC 3339>"
+//
+// Other builds leave them empty and fall back on the build's own stamp.
+var version, commit, commitDate string
 
 // Exit codes.
 const (
@@ -108,7 +114,8 @@ Start with: awsfed demo`,
 	}
 	// The first line is what `awsfed doctor` compares; the second says
 	// which commit and Go built this binary.
-	root.SetVersionTemplate("awsfed {{.Version}}\n" + versioncmd.Read(f.Version, debug.ReadBuildInfo).Details() + "\n")
+	build := versioncmd.Read(versioncmd.Info{Version: f.Version, Commit: commit, CommitDate: commitDate}, debug.ReadBuildInfo)
+	root.SetVersionTemplate("awsfed {{.Version}}\n" + build.Details() + "\n")
 	root.PersistentFlags().BoolVar(&f.DebugOn, "debug", false, "explain each step on stderr (never shows secrets)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{err: err, cmd: cmd.CommandPath()}
@@ -128,7 +135,7 @@ Start with: awsfed demo`,
 		logout.NewCmd(f),
 		console.NewCmd(f, nil),
 		roles.NewCmd(f, nil),
-		versioncmd.NewCmd(f),
+		versioncmd.NewCmd(f, build),
 	)
 	return root
 }

@@ -1,8 +1,9 @@
 // Package versioncmd is `awsfed version`: the version, the commit it was
-// built from and its date, and the Go version, from the build's own stamp
-// (runtime/debug.ReadBuildInfo). It also supplies the second line of
-// `awsfed --version`; the first stays "awsfed VERSION", which `awsfed doctor`
-// compares.
+// built from and its date, and the Go version. A release build sets them with
+// -ldflags -X (see internal/app); any other build takes the commit from its
+// own VCS stamp (runtime/debug.ReadBuildInfo). It also supplies the second
+// line of `awsfed --version`; the first stays "awsfed VERSION", which
+// `awsfed doctor` compares.
 package versioncmd
 
 import (
@@ -25,10 +26,14 @@ type Info struct {
 	GoVersion  string `json:"go_version"`
 }
 
-// Read returns the build's Info for version; read is debug.ReadBuildInfo
-// (a parameter so tests can stand in for a stamped build).
-func Read(version string, read func() (*debug.BuildInfo, bool)) Info {
-	in := Info{Version: version, GoVersion: runtime.Version()}
+// Read completes linked — the version, and the commit and its date when the
+// linker was given them (a release build: its builder may not stamp VCS
+// information, e.g. with -buildvcs=false) — from the build's VCS stamp; read
+// is debug.ReadBuildInfo (a parameter so tests can stand in for a stamped
+// build).
+func Read(linked Info, read func() (*debug.BuildInfo, bool)) Info {
+	in := linked
+	in.GoVersion = runtime.Version()
 	bi, ok := read()
 	if !ok {
 		return in
@@ -36,15 +41,25 @@ func Read(version string, read func() (*debug.BuildInfo, bool)) Info {
 	if bi.GoVersion != "" {
 		in.GoVersion = bi.GoVersion
 	}
+	var vcs Info
 	for _, s := range bi.Settings {
 		switch s.Key {
 		case "vcs.revision":
-			in.Commit = s.Value
+			vcs.Commit = s.Value
 		case "vcs.time":
-			in.CommitDate = s.Value
+			vcs.CommitDate = s.Value
 		case "vcs.modified":
-			in.Modified = s.Value == "true"
+			vcs.Modified = s.Value == "true"
 		}
+	}
+	// The stamp speaks only of its own commit: a linked commit it does not
+	// match keeps the linked date and is not marked modified.
+	if in.Commit == "" || in.Commit == vcs.Commit {
+		in.Commit = vcs.Commit
+		if in.CommitDate == "" {
+			in.CommitDate = vcs.CommitDate
+		}
+		in.Modified = vcs.Modified
 	}
 	return in
 }
@@ -68,21 +83,20 @@ func (in Info) Details() string {
 	return commit + ", built with " + in.GoVersion
 }
 
-// NewCmd returns `awsfed version`.
-func NewCmd(f *factory.Factory) *cobra.Command {
+// NewCmd returns `awsfed version`, which prints build (see Read).
+func NewCmd(f *factory.Factory, build Info) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print awsfed's version, commit and Go version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in := Read(f.Version, debug.ReadBuildInfo)
 			if asJSON {
 				enc := json.NewEncoder(f.IO.Out)
 				enc.SetIndent("", "  ")
-				return enc.Encode(in)
+				return enc.Encode(build)
 			}
-			_, err := fmt.Fprintf(f.IO.Out, "awsfed %s\n%s\n", in.Version, in.Details())
+			_, err := fmt.Fprintf(f.IO.Out, "awsfed %s\n%s\n", build.Version, build.Details())
 			return err
 		},
 	}
