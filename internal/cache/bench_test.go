@@ -2,7 +2,9 @@ package cache
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -27,5 +29,29 @@ func BenchmarkFetchHit(b *testing.B) {
 		if _, cached, err := c.Fetch(ctx, "dev", "Admin", 10*time.Minute, refresh); err != nil || !cached {
 			b.Fatal(cached, err)
 		}
+	}
+}
+
+// BenchmarkPutMany measures what a login for 20 accounts costs the cache:
+// 20 entries written at once, each under its account's lock.
+func BenchmarkPutMany(b *testing.B) {
+	c := &Cache{Dir: b.TempDir()}
+	entries := make([]*Entry, 20)
+	for i := range entries {
+		e := newKeys("bench")
+		e.Account, e.Role = fmt.Sprintf("acct%d", i), "arn:aws:iam::123456789012:role/Team"
+		e.SessionToken = strings.Repeat("IQoJb3JpZ2luX2VjEJr", 40)
+		entries[i] = e
+	}
+	for b.Loop() {
+		var wg sync.WaitGroup
+		for _, e := range entries {
+			wg.Go(func() {
+				if err := c.Put(e); err != nil {
+					b.Error(err)
+				}
+			})
+		}
+		wg.Wait()
 	}
 }

@@ -154,8 +154,10 @@ func (c *Cache) put(lock *lockedfile.Lock, e *Entry) error {
 	if err != nil {
 		return fmt.Errorf("cache: account %s: %w", e.Account, err)
 	}
-	// 0600 whatever mode an earlier file had.
-	if err := lock.WriteAtomic(path, append(data, '\n'), nil, 0o600); err != nil {
+	// 0600 whatever mode an earlier file had. No fsync: an entry a crash
+	// cuts short or loses reads as missing (see readEntry), so it costs a
+	// sign-in, not wrong keys.
+	if err := lock.WriteAtomicNoSync(path, append(data, '\n'), nil, 0o600); err != nil {
 		return fmt.Errorf("cache: account %s: %w", e.Account, err)
 	}
 	return nil

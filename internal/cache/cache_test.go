@@ -248,6 +248,25 @@ func TestCorruptIsMissing(t *testing.T) {
 	}
 }
 
+// Put does not fsync (see put): a crash of the machine right after it may
+// leave the entry's file cut short anywhere, or its length in zeros (a
+// file system that had not written the data yet). Each reads as missing,
+// never as other keys.
+func TestEntryCutByACrashIsMissing(t *testing.T) {
+	good := mustJSON(t, entryFor("dev", ""))
+	c := newCache(t)
+	cuts := []string{strings.Repeat("\x00", len(good))}
+	for n := range len(good) - 1 { // all but the final newline: that cut is whole
+		cuts = append(cuts, good[:n])
+	}
+	for _, content := range cuts {
+		writeRaw(t, c, "dev", "", content)
+		if e, ok, err := c.Get("dev", ""); e != nil || ok || err != nil {
+			t.Fatalf("Get of %q: %v, %v, %v", content, e, ok, err)
+		}
+	}
+}
+
 func mustJSON(t *testing.T, e *Entry) string {
 	t.Helper()
 	c := newCache(t)

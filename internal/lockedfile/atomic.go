@@ -74,13 +74,27 @@ func ReadTarget(path string) (data []byte, fi fs.FileInfo, err error) {
 // file of path is one a writer killed on the way left behind, maybe holding
 // secrets: WriteAtomic removes them first.
 func (l *Lock) WriteAtomic(path string, data []byte, old fs.FileInfo, perm fs.FileMode) error {
+	return l.writeAtomic(path, data, old, perm, true)
+}
+
+// WriteAtomicNoSync is WriteAtomic without its two fsyncs, for a file that
+// is only a cache (its loss costs a new fetch, nothing the user wrote):
+// readers still see the old content or the new and never a mix, since the
+// rename is atomic, but a crash of the machine soon after may leave the old
+// file, none, an empty one or one cut short. Every reader of such a file
+// must take all of those for missing. It saves two waits for the disk.
+func (l *Lock) WriteAtomicNoSync(path string, data []byte, old fs.FileInfo, perm fs.FileMode) error {
+	return l.writeAtomic(path, data, old, perm, false)
+}
+
+func (l *Lock) writeAtomic(path string, data []byte, old fs.FileInfo, perm fs.FileMode, durable bool) error {
 	// A lock in another directory guards some other file; cleaning up under
 	// it could remove a live writer's temp file.
 	if d := filepath.Dir(path); d != filepath.Dir(l.path) {
 		return fmt.Errorf("write %s: lock %s does not guard it (not in %s)", path, l.path, d)
 	}
 	removeOrphans(path)
-	return writeAtomic(path, data, old, perm)
+	return writeAtomic(path, data, old, perm, durable)
 }
 
 // tempPattern names a temp file of the file base: hidden, so that listings
@@ -109,7 +123,7 @@ func removeOrphans(path string) {
 	}
 }
 
-func writeAtomic(path string, data []byte, old fs.FileInfo, perm fs.FileMode) (err error) {
+func writeAtomic(path string, data []byte, old fs.FileInfo, perm fs.FileMode, durable bool) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -132,8 +146,10 @@ func writeAtomic(path string, data []byte, old fs.FileInfo, perm fs.FileMode) (e
 	if _, err := tmp.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if durable {
+		if err := tmp.Sync(); err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
 	}
 	// Owner and mode come last, right before the rename, so that a kill
 	// leaves a file readable by others only once it holds no more than the
@@ -150,6 +166,9 @@ func writeAtomic(path string, data []byte, old fs.FileInfo, perm fs.FileMode) (e
 	}
 	if err := os.Rename(name, path); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if !durable {
+		return nil
 	}
 	if err := syncDir(dir); err != nil {
 		return fmt.Errorf("write %s: the file is in place but its directory did not sync: %w", path, err)

@@ -136,3 +136,37 @@ func names(t *testing.T, dir string) []string {
 	}
 	return out
 }
+
+// WriteAtomicNoSync leaves out only the fsyncs: it too replaces the file
+// whole with the mode asked for, removes the orphans of killed writers,
+// and refuses a lock that does not guard the file.
+func TestWriteAtomicNoSync(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "entry.json")
+	for name, content := range map[string]string{"entry.json": "old", ".entry.json.tmp-12": "secret"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	l, err := Acquire(context.Background(), path+".lock", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	if err := l.WriteAtomicNoSync(path, []byte("new"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new" {
+		t.Errorf("target holds %q", b)
+	}
+	if got := names(t, dir); !slices.Equal(got, []string{"entry.json", "entry.json.lock"}) {
+		t.Errorf("the directory holds %q", got)
+	}
+	if fi, _ := os.Stat(path); runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", fi.Mode().Perm())
+	}
+	elsewhere := filepath.Join(t.TempDir(), "entry.json")
+	if err := l.WriteAtomicNoSync(elsewhere, []byte("x"), nil, 0o600); err == nil || !strings.Contains(err.Error(), "does not guard") {
+		t.Errorf("a lock from elsewhere: %v", err)
+	}
+}
