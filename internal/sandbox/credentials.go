@@ -24,8 +24,9 @@ type issued struct {
 
 // credStore remembers issued keys so that GetCallerIdentity can check them.
 type credStore struct {
-	mu   sync.Mutex
-	keys map[string]issued // by access key ID
+	mu    sync.Mutex
+	keys  map[string]issued // by access key ID
+	swept time.Time         // when long-expired keys were last forgotten
 }
 
 func newCredStore() *credStore { return &credStore{keys: map[string]issued{}} }
@@ -34,12 +35,20 @@ func newCredStore() *credStore { return &credStore{keys: map[string]issued{}} }
 // "invalid", for keys it issued.
 const forgetAfter = 24 * time.Hour
 
+// sweepEvery spaces the searches for keys to forget: one per issue made
+// every issue cost time in proportion to all the keys issued so far, which
+// a benchmark of thousands of logins against one sandbox would measure.
+const sweepEvery = 10 * time.Minute
+
 func (c *credStore) add(akid string, i issued, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k, old := range c.keys {
-		if now.Sub(old.expires) > forgetAfter {
-			delete(c.keys, k)
+	if now.Sub(c.swept) >= sweepEvery || now.Before(c.swept) {
+		c.swept = now
+		for k, old := range c.keys {
+			if now.Sub(old.expires) > forgetAfter {
+				delete(c.keys, k)
+			}
 		}
 	}
 	c.keys[akid] = i
