@@ -14,6 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -310,5 +312,40 @@ func TestProxyFailure(t *testing.T) {
 				t.Errorf("Host = %q", ue.Host)
 			}
 		})
+	}
+}
+
+// Calls made at once open a connection each; the calls made at once after
+// them reuse every one of those connections, however many.
+func TestConcurrentCallsKeepTheirConnections(t *testing.T) {
+	const n = 20
+	var conns atomic.Int32
+	var inFlight sync.WaitGroup
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		inFlight.Done()
+		inFlight.Wait() // all n at once, so that none can reuse another's connection
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c := newClient(t, Options{})
+	for round := range 2 {
+		inFlight.Add(n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				if err := get(context.Background(), c, srv.URL); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		if got := conns.Load(); got != n {
+			t.Fatalf("round %d: %d connections opened, want %d", round+1, got, n)
+		}
 	}
 }

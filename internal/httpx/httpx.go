@@ -66,6 +66,11 @@ func NewClient(opts Options) (*http.Client, error) {
 		return nil, err
 	}
 	base := http.DefaultTransport.(*http.Transport).Clone()
+	// A sign-in for many accounts calls STS once per account at once, then
+	// tests every account's keys at once: keep all those connections for
+	// the tests (the default keeps 2 per host and the rest would open anew,
+	// each with its TLS handshake).
+	base.MaxIdleConnsPerHost = base.MaxIdleConns
 	proxy := newProxy()
 	base.Proxy = proxy.forRequest
 	base.TLSClientConfig = tlsConf
