@@ -143,16 +143,22 @@ func parseSAMLTime(s string) (time.Time, bool) {
 // several accounts) is checked once: on the 2 CPUs the sandbox shares with
 // the client it measures, N RSA verifications and canonicalisations would
 // otherwise be most of what a benchmark sees, which real STS spreads over
-// its fleet. Every other check (times, audience, roles) still runs per
-// request on the verified element, which callers only read.
+// its fleet. Requests that arrive while the response is being verified
+// wait for that verification rather than start their own. Every other
+// check (times, audience, roles) still runs per request on the verified
+// element, which callers only read. A failed verification is not kept: the
+// requests that waited for it share its error, later ones verify anew.
 type verifiedCache struct {
-	mu sync.Mutex
-	m  map[[32]byte]verifiedResult
+	mu   sync.Mutex
+	m    map[[32]byte]*verifiedResult
+	runs int // verifications started, for tests
 }
 
 type verifiedResult struct {
+	done      chan struct{} // closed once the fields below are set
 	assertion *etree.Element
 	status    string
+	err       error
 }
 
 const maxVerifiedCache = 256
@@ -167,19 +173,28 @@ func (s *Sandbox) verified(b64 string, cert *x509.Certificate, now time.Time) (*
 	c := &s.verifiedCache
 	c.mu.Lock()
 	r, ok := c.m[key]
+	if !ok {
+		if c.m == nil || len(c.m) >= maxVerifiedCache {
+			c.m = map[[32]byte]*verifiedResult{}
+		}
+		r = &verifiedResult{done: make(chan struct{})}
+		c.m[key] = r
+		c.runs++
+	}
 	c.mu.Unlock()
 	if ok {
-		return r.assertion, r.status, nil
+		<-r.done
+		return r.assertion, r.status, r.err
 	}
-	a, status, err := verifiedAssertion(b64, cert, now)
-	if err != nil {
-		return nil, "", err
+	r.assertion, r.status, r.err = verifiedAssertion(b64, cert, now)
+	close(r.done)
+	if r.err != nil {
+		c.mu.Lock()
+		if c.m[key] == r {
+			delete(c.m, key)
+		}
+		c.mu.Unlock()
+		return nil, "", r.err
 	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxVerifiedCache {
-		c.m = map[[32]byte]verifiedResult{}
-	}
-	c.m[key] = verifiedResult{a, status}
-	c.mu.Unlock()
-	return a, status, nil
+	return r.assertion, r.status, nil
 }
