@@ -3,12 +3,10 @@ package sts
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // ChainedMax is the longest session AWS grants to keys from role chaining
@@ -41,30 +39,16 @@ func (c *Client) AssumeRole(ctx context.Context, source Credentials, in AssumeRo
 	if endpoint == "" {
 		return nil, fmt.Errorf("aws sts %s: no known STS endpoint for partition %q without a region: set the region or the STS endpoint", op, partition)
 	}
-	req := &awssts.AssumeRoleInput{RoleArn: aws.String(in.RoleARN), RoleSessionName: aws.String(in.SessionName)}
+	params := url.Values{"RoleArn": {in.RoleARN}, "RoleSessionName": {in.SessionName}}
 	if in.ExternalID != "" {
-		req.ExternalId = aws.String(in.ExternalID)
+		params.Set("ExternalId", in.ExternalID)
 	}
 	if d > 0 {
-		req.DurationSeconds = aws.Int32(int32(d / time.Second))
+		params.Set("DurationSeconds", strconv.FormatInt(int64(d/time.Second), 10))
 	}
-	creds := credentials.NewStaticCredentialsProvider(source.AccessKeyID, source.SecretAccessKey, source.SessionToken)
-	out, err := c.api(endpoint, SigningRegion(partition, c.Region), creds).AssumeRole(ctx, req)
-	if err != nil {
-		return nil, wrapError(op, endpoint, err)
+	var out assumeResult
+	if err := c.call(ctx, op, endpoint, SigningRegion(partition, c.Region), params, &source, &out); err != nil {
+		return nil, err
 	}
-	if out.Credentials == nil || aws.ToString(out.Credentials.AccessKeyId) == "" || aws.ToString(out.Credentials.SecretAccessKey) == "" {
-		return nil, fmt.Errorf("aws sts %s: the answer from %s holds no credentials", op, endpoint)
-	}
-	res := &AssumeResult{Credentials: Credentials{
-		AccessKeyID:     strings.TrimSpace(aws.ToString(out.Credentials.AccessKeyId)),
-		SecretAccessKey: strings.TrimSpace(aws.ToString(out.Credentials.SecretAccessKey)),
-		SessionToken:    strings.TrimSpace(aws.ToString(out.Credentials.SessionToken)),
-		Expiration:      aws.ToTime(out.Credentials.Expiration),
-		Partition:       partition,
-	}}
-	if out.AssumedRoleUser != nil {
-		res.AssumedRoleARN = strings.TrimSpace(aws.ToString(out.AssumedRoleUser.Arn))
-	}
-	return res, nil
+	return out.result(op, endpoint, partition)
 }

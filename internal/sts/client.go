@@ -3,20 +3,15 @@ package sts
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // Client calls STS. The zero value works against the global endpoint with
-// the SDK's default HTTP client; awsfed injects its own.
+// a plain HTTP client (30 s timeout); awsfed injects its own.
 type Client struct {
 	HTTP     *http.Client // injected
 	Endpoint string       // explicit endpoint URL (sts_endpoint, AWS_ENDPOINT_URL_STS); "" = derived from ARN partition and Region
@@ -65,37 +60,56 @@ func (c *Client) AssumeRoleWithSAML(ctx context.Context, roleARN, principalARN, 
 	if endpoint == "" {
 		return nil, fmt.Errorf("aws sts %s: no known STS endpoint for partition %q without a region: set the region or the STS endpoint", op, partition)
 	}
-	in := &awssts.AssumeRoleWithSAMLInput{
-		RoleArn:       aws.String(roleARN),
-		PrincipalArn:  aws.String(principalARN),
-		SAMLAssertion: aws.String(samlAssertion),
-	}
+	params := url.Values{"RoleArn": {roleARN}, "PrincipalArn": {principalARN}, "SAMLAssertion": {samlAssertion}}
 	if duration > 0 {
-		in.DurationSeconds = aws.Int32(int32(duration / time.Second))
+		params.Set("DurationSeconds", strconv.FormatInt(int64(duration/time.Second), 10))
 	}
-	out, err := c.api(endpoint, SigningRegion(partition, c.Region), aws.AnonymousCredentials{}).AssumeRoleWithSAML(ctx, in)
+	var out assumeResult
+	if err := c.call(ctx, op, endpoint, SigningRegion(partition, c.Region), params, nil, &out); err != nil {
+		return nil, err
+	}
+	res, err := out.result(op, endpoint, partition)
 	if err != nil {
-		return nil, wrapError(op, endpoint, err)
+		return nil, err
 	}
-	if out.Credentials == nil || aws.ToString(out.Credentials.AccessKeyId) == "" || aws.ToString(out.Credentials.SecretAccessKey) == "" {
+	res.Subject, res.Issuer, res.Audience = strings.TrimSpace(out.Subject), strings.TrimSpace(out.Issuer), strings.TrimSpace(out.Audience)
+	return res, nil
+}
+
+// assumeResult is the <AssumeRoleWithSAMLResult> or <AssumeRoleResult> of
+// an answer; the elements come in any order.
+type assumeResult struct {
+	Credentials *struct {
+		AccessKeyID     string `xml:"AccessKeyId"`
+		SecretAccessKey string `xml:"SecretAccessKey"`
+		SessionToken    string `xml:"SessionToken"`
+		Expiration      string `xml:"Expiration"`
+	} `xml:"Credentials"`
+	AssumedRoleARN string `xml:"AssumedRoleUser>Arn"`
+	Subject        string `xml:"Subject"`
+	Issuer         string `xml:"Issuer"`
+	Audience       string `xml:"Audience"`
+}
+
+// result checks that the answer holds keys and an expiration, and returns them.
+func (r *assumeResult) result(op, endpoint, partition string) (*AssumeResult, error) {
+	if r.Credentials == nil || strings.TrimSpace(r.Credentials.AccessKeyID) == "" || strings.TrimSpace(r.Credentials.SecretAccessKey) == "" {
 		return nil, fmt.Errorf("aws sts %s: the answer from %s holds no credentials", op, endpoint)
 	}
-	res := &AssumeResult{
+	exp, err := time.Parse(time.RFC3339, strings.TrimSpace(r.Credentials.Expiration))
+	if err != nil {
+		return nil, fmt.Errorf("aws sts %s: the answer from %s gives the keys no expiration: %q", op, endpoint, truncate(strings.TrimSpace(r.Credentials.Expiration), 40))
+	}
+	return &AssumeResult{
 		Credentials: Credentials{
-			AccessKeyID:     strings.TrimSpace(aws.ToString(out.Credentials.AccessKeyId)),
-			SecretAccessKey: strings.TrimSpace(aws.ToString(out.Credentials.SecretAccessKey)),
-			SessionToken:    strings.TrimSpace(aws.ToString(out.Credentials.SessionToken)),
-			Expiration:      aws.ToTime(out.Credentials.Expiration),
+			AccessKeyID:     strings.TrimSpace(r.Credentials.AccessKeyID),
+			SecretAccessKey: strings.TrimSpace(r.Credentials.SecretAccessKey),
+			SessionToken:    strings.TrimSpace(r.Credentials.SessionToken),
+			Expiration:      exp,
 			Partition:       partition,
 		},
-		Subject:  strings.TrimSpace(aws.ToString(out.Subject)),
-		Issuer:   strings.TrimSpace(aws.ToString(out.Issuer)),
-		Audience: strings.TrimSpace(aws.ToString(out.Audience)),
-	}
-	if out.AssumedRoleUser != nil {
-		res.AssumedRoleARN = strings.TrimSpace(aws.ToString(out.AssumedRoleUser.Arn))
-	}
-	return res, nil
+		AssumedRoleARN: strings.TrimSpace(r.AssumedRoleARN),
+	}, nil
 }
 
 // checkAssumeInput refuses locally what STS would refuse, so that the
@@ -137,15 +151,18 @@ func (c *Client) GetCallerIdentity(ctx context.Context, creds Credentials) (*Ide
 	if endpoint == "" {
 		return nil, fmt.Errorf("aws sts %s: no known STS endpoint for partition %q without a region: set the region or the STS endpoint", op, partition)
 	}
-	provider := credentials.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, creds.SessionToken)
-	out, err := c.api(endpoint, SigningRegion(partition, c.Region), provider).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
-	if err != nil {
-		return nil, wrapError(op, endpoint, err)
+	var out struct {
+		Account string `xml:"Account"`
+		ARN     string `xml:"Arn"`
+		UserID  string `xml:"UserId"`
+	}
+	if err := c.call(ctx, op, endpoint, SigningRegion(partition, c.Region), nil, &creds, &out); err != nil {
+		return nil, err
 	}
 	return &Identity{
-		Account: strings.TrimSpace(aws.ToString(out.Account)),
-		ARN:     strings.TrimSpace(aws.ToString(out.Arn)),
-		UserID:  strings.TrimSpace(aws.ToString(out.UserId)),
+		Account: strings.TrimSpace(out.Account),
+		ARN:     strings.TrimSpace(out.ARN),
+		UserID:  strings.TrimSpace(out.UserID),
 	}, nil
 }
 
@@ -157,30 +174,6 @@ func (c *Client) ResolvedEndpoint(principalARN string) string {
 		return c.Endpoint
 	}
 	return Endpoint(partitionOfARN(principalARN), c.Region)
-}
-
-// api builds an SDK client for one call. It is built from explicit options
-// only (not config.LoadDefaultConfig), so nothing of the user's environment,
-// credentials or config files reaches it, and start-up stays fast.
-func (c *Client) api(endpoint, signingRegion string, creds aws.CredentialsProvider) *awssts.Client {
-	opts := awssts.Options{
-		BaseEndpoint: aws.String(endpoint),
-		Region:       signingRegion,
-		Credentials:  creds,
-		Retryer: retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = 2
-			// A person is waiting and the assertion expires in minutes: one
-			// quick retry of a transient failure, no client-side quota.
-			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) {
-				return 200*time.Millisecond + rand.N(300*time.Millisecond), nil
-			})
-			o.RateLimiter = ratelimit.None
-		}),
-	}
-	if c.HTTP != nil {
-		opts.HTTPClient = c.HTTP
-	}
-	return awssts.New(opts)
 }
 
 func truncate(s string, n int) string {

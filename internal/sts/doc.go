@@ -1,7 +1,10 @@
 // Package sts redeems a SAML assertion for temporary AWS credentials
-// (AssumeRoleWithSAML) and checks them (GetCallerIdentity), over
-// aws-sdk-go-v2's STS client built directly, with the endpoint chosen from
-// the role's partition and the region.
+// (AssumeRoleWithSAML), chains roles (AssumeRole) and checks keys
+// (GetCallerIdentity), speaking STS's Query protocol itself: a form POST,
+// SigV4-signed where the call needs keys, and an XML answer. The endpoint is
+// chosen from the role's partition and the region. It links no AWS SDK:
+// every awsfed start, a cached credential-process included, would pay for
+// the SDK's endpoint tables and schemas at package init.
 //
 // It owns the STS calls, their endpoints and turning STS errors into plain
 // language. It does not read SAML (package saml does), write credentials

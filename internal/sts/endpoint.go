@@ -1,11 +1,6 @@
 package sts
 
-import (
-	"context"
-	"strings"
-
-	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
-)
+import "strings"
 
 // partitionDefaults returns, for the partitions awsfed knows by name, the
 // region used when none is configured and the DNS suffix of its endpoints.
@@ -26,8 +21,8 @@ func partitionDefaults(partition string) (region, suffix string, ok bool) {
 // with cn-north-1 and us-gov-west-1 standing in when aws-cn or aws-us-gov
 // have none. A region of another partition (AWS_REGION=eu-west-1 with a role
 // in aws-cn) is ignored rather than producing a host that does not exist.
-// For other partitions the SDK's endpoint rules decide, given a region; ""
-// means awsfed cannot tell.
+// For the other partitions the region decides, as in the AWS SDKs'
+// endpoint rules; "" means awsfed cannot tell.
 func Endpoint(partition, region string) string {
 	if partition == "" {
 		partition = "aws"
@@ -45,7 +40,10 @@ func Endpoint(partition, region string) string {
 	case region == "":
 		return ""
 	}
-	return sdkEndpoint(region)
+	if suffix := dnsSuffix(partition); suffix != "" && isHostLabel(region) {
+		return "https://sts." + region + "." + suffix
+	}
+	return ""
 }
 
 // SigningRegion returns the region SigV4 signs with for that endpoint:
@@ -93,14 +91,37 @@ func regionPartition(region string) string {
 	return "aws"
 }
 
-// sdkEndpoint asks the SDK's own endpoint rules, which know the rarer
-// partitions' DNS suffixes. They run locally: no request is made.
-func sdkEndpoint(region string) string {
-	ep, err := awssts.NewDefaultEndpointResolverV2().ResolveEndpoint(context.Background(), awssts.EndpointParameters{Region: &region})
-	if err != nil {
-		return ""
+// dnsSuffix is the DNS suffix of the endpoints of the partitions that
+// regionPartition names besides aws, aws-cn and aws-us-gov, as the AWS
+// SDKs' partitions.json gives them.
+func dnsSuffix(partition string) string {
+	switch partition {
+	case "aws-iso":
+		return "c2s.ic.gov"
+	case "aws-iso-b":
+		return "sc2s.sgov.gov"
+	case "aws-iso-e":
+		return "cloud.adc-e.uk"
+	case "aws-iso-f":
+		return "csp.hci.ic.gov"
+	case "aws-eusc":
+		return "amazonaws.eu"
 	}
-	return strings.TrimSuffix(ep.URI.String(), "/")
+	return ""
+}
+
+// isHostLabel reports whether s can stand in a host name as one label.
+func isHostLabel(s string) bool {
+	if s == "" || len(s) > 63 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // partitionOfARN returns the partition field of an ARN, "" when it is not one.

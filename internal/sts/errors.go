@@ -2,14 +2,7 @@ package sts
 
 import (
 	"errors"
-	"fmt"
-	"net/url"
 	"strings"
-
-	"github.com/aws/smithy-go"
-	smithyhttp "github.com/aws/smithy-go/transport/http"
-
-	"github.com/awsfed/awsfed/internal/httpx"
 )
 
 // Error is an STS error response turned into plain language.
@@ -94,34 +87,6 @@ func (e *Error) durationTooLong() bool {
 func IsDurationTooLong(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.durationTooLong()
-}
-
-// wrapError turns an error from the SDK into *Error when STS answered, and
-// otherwise into a transport error naming the endpoint.
-func wrapError(op, endpoint string, err error) error {
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		e := &Error{Op: op, Code: oneLine(api.ErrorCode()), Message: oneLine(api.ErrorMessage())}
-		var resp *smithyhttp.ResponseError
-		if errors.As(err, &resp) {
-			e.Status = resp.HTTPStatusCode()
-		}
-		var withID interface{ ServiceRequestID() string }
-		if errors.As(err, &withID) {
-			e.RequestID = oneLine(withID.ServiceRequestID())
-		}
-		if e.Code == "" {
-			e.Code = "UnknownError"
-		}
-		return e
-	}
-	// The SDK's own wording repeats the operation and retry count; the
-	// url.Error underneath says what happened and names host and port.
-	var uerr *url.Error
-	if errors.As(err, &uerr) {
-		err = uerr
-	}
-	return fmt.Errorf("aws sts %s: %w", op, httpx.Classify(err, endpoint))
 }
 
 // oneLine keeps text from the service on one line.

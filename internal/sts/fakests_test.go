@@ -82,6 +82,7 @@ func (f *fakeSTS) last() url.Values {
 var allowedParams = map[string][]string{
 	"AssumeRoleWithSAML": {"Action", "Version", "RoleArn", "PrincipalArn", "SAMLAssertion", "DurationSeconds", "Policy"},
 	"GetCallerIdentity":  {"Action", "Version"},
+	"AssumeRole":         {"Action", "Version", "RoleArn", "RoleSessionName", "ExternalId", "DurationSeconds"},
 }
 
 func (f *fakeSTS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -128,7 +129,38 @@ func (f *fakeSTS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.assumeRoleWithSAML(w, r, form)
 	case "GetCallerIdentity":
 		f.getCallerIdentity(w, r, body)
+	case "AssumeRole":
+		f.assumeRole(w, r, body)
 	}
+}
+
+func (f *fakeSTS) assumeRole(w http.ResponseWriter, r *http.Request, body []byte) {
+	if err := f.checkSignature(r, body); err != nil {
+		f.t.Errorf("AssumeRole signature: %v", err)
+		f.fail(w, fakeErr{403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."})
+		return
+	}
+	if f.popError(w) {
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	fmt.Fprint(w, `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <AssumeRoleResult>
+    <SourceIdentity>alice</SourceIdentity>
+    <AssumedRoleUser>
+      <Arn>arn:aws:sts::210987654321:assumed-role/Audit/alice</Arn>
+      <AssumedRoleId>AROA3XFRBF535PLBIFPI4:alice</AssumedRoleId>
+    </AssumedRoleUser>
+    <Credentials>
+      <AccessKeyId>ASIACHAINEDKEY000001</AccessKeyId>
+      <SecretAccessKey>chainedSecret</SecretAccessKey>
+      <SessionToken>chainedToken</SessionToken>
+      <Expiration>2030-01-02T04:04:05Z</Expiration>
+    </Credentials>
+    <PackedPolicySize>0</PackedPolicySize>
+  </AssumeRoleResult>
+  <ResponseMetadata><RequestId>`+fakeRequestID+`</RequestId></ResponseMetadata>
+</AssumeRoleResponse>`)
 }
 
 func (f *fakeSTS) assumeRoleWithSAML(w http.ResponseWriter, r *http.Request, form url.Values) {
