@@ -14,13 +14,18 @@
 # Usage: scripts/bench-accounts.sh      (from anywhere in the repository)
 #   RUNS=30 scripts/bench-accounts.sh   hyperfine runs per row (default 30)
 #   WARMUP=3                            warm-up runs (default 3)
+#   MAX_LOAD=1                          before each row, wait (at most
+#                                       WAIT=600 seconds) until the 1-minute
+#                                       load average is at most this
 # Needs: go, hyperfine (installed with apt-get when missing and run as root).
-# Goal: N = 20 within 2x of N = 1. The machine should be quiet: the script
-# prints the load average before and after.
+# Goal: N = 20 within 2x of N = 1. The machine should be quiet: each row
+# shows the 1-minute load it started at, and the last lines the ratios.
 set -euo pipefail
 
 RUNS=${RUNS:-30}
 WARMUP=${WARMUP:-3}
+MAX_LOAD=${MAX_LOAD:-}
+WAIT=${WAIT:-600}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/awsfed-bench-accounts.XXXXXX")
 sandbox_pid=""
@@ -39,6 +44,20 @@ if ! command -v hyperfine >/dev/null; then
 	fi
 fi
 load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+# quiet waits until the 1-minute load is at most MAX_LOAD, or WAIT seconds.
+quiet() {
+	[[ -n $MAX_LOAD ]] || return 0
+	local waited=0
+	while awk -v l="$(load1)" -v m="$MAX_LOAD" 'BEGIN { exit !(l > m) }'; do
+		if ((waited >= WAIT)); then
+			echo "bench-accounts.sh: load still $(load1) after ${WAIT}s; measuring anyway" >&2
+			return 0
+		fi
+		sleep 5
+		waited=$((waited + 5))
+	done
+}
 echo "cpus: $(nproc); load average before: $(load)"
 
 bin=$tmp/awsfed
@@ -90,10 +109,13 @@ accounts() { for i in $(seq "$1"); do printf 'acct%d ' "$i"; done; }
 "${base_env[@]}" "$bin" login $(accounts 20) --force --no-verify
 
 echo
-echo "| accounts | login --no-verify (median, min) | login, keys verified (median, min) |"
-echo "|---|---|---|"
+echo "| accounts | login --no-verify (median, min) | login, keys verified (median, min) | 1-min load |"
+echo "|---|---|---|---|"
+declare -A median
 for n in 1 5 20; do
+	quiet
 	row="| $n |"
+	at=$(load1)
 	for verify in --no-verify ""; do
 		csv=$tmp/h.csv
 		# shellcheck disable=SC2046
@@ -104,9 +126,12 @@ for n in 1 5 20; do
 		}
 		med=$(awk -F, 'NR==2 {printf "%.1f", $4*1000}' "$csv")
 		min=$(awk -F, 'NR==2 {printf "%.1f", $7*1000}' "$csv")
+		median[$n$verify]=$med
 		row+=" $med ms ($min) |"
 	done
-	echo "$row"
+	echo "$row $at |"
 done
 echo
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "N = 20 / N = 1 (medians): $(ratio "${median[20--no-verify]}" "${median[1--no-verify]}")x with --no-verify, $(ratio "${median[20]}" "${median[1]}")x verified (goal: at most 2x)"
 echo "load average after: $(load)"
