@@ -24,15 +24,23 @@ import (
 )
 
 // Session is one account's sign-in, resolved and ready to run.
+//
+// A session is made in two steps: what a cache lookup needs (the
+// configuration, the cache and the binding of its keys), then, only when
+// keys must be fetched, what a sign-in needs (provider, password sources,
+// HTTP clients, the source account's session). A cache hit, what every
+// credential_process run is, does not pay for the second.
 type Session struct {
-	F       *factory.Factory
-	Login   *config.Login
+	F     *factory.Factory
+	Login *config.Login
+	// Options are the sign-in's; set once the session is built (Prepare,
+	// or Keys when the cache could not serve).
 	Options signin.Options
 	Cache   *cache.Cache
 	// ConfigPath is awsfed's configuration file (it may not exist).
 	ConfigPath string
 	// Source is the session of the account whose keys a chained account
-	// (Login.Source) assumes its role with.
+	// (Login.Source) assumes its role with; set once the session is built.
 	Source *Session
 
 	secrets *secrets
@@ -44,12 +52,28 @@ type Session struct {
 	lf         *LoginFlags
 	cacheDir   string
 	progress   io.Writer
+	// shared, when set, is the session whose IdP side this one uses.
+	shared     *Session
+	built      bool
+	unattended bool
 }
 
 // Prepare resolves account and the flags into a Session. Progress lines of
 // a sign-in go to progress (io.Discard for credential-process, whose
 // stderr belongs to the AWS tool that runs it).
 func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginFlags, progress io.Writer) (*Session, error) {
+	s, err := resolve(f, account, lf, progress)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.build(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// resolve is the first step of Prepare: enough to look in the cache.
+func resolve(f *factory.Factory, account string, lf *LoginFlags, progress io.Writer) (*Session, error) {
 	file, err := loadFile(f, lf)
 	if err != nil {
 		return nil, err
@@ -58,7 +82,7 @@ func Prepare(ctx context.Context, f *factory.Factory, account string, lf *LoginF
 	if err != nil {
 		return nil, err
 	}
-	return prepare(ctx, f, file, l, lf, progress, nil)
+	return newSession(f, file, l, lf, progress, nil)
 }
 
 func loadFile(f *factory.Factory, lf *LoginFlags) (*config.File, error) {
@@ -74,26 +98,60 @@ func overrides(f *factory.Factory, lf *LoginFlags) config.Overrides {
 	return o
 }
 
-// prepare builds the session of l. With shared, the IdP side (provider,
-// password and keyring, IdP client) is shared's: one sign-in serves both.
+// prepare makes and builds the session of l. With shared, the IdP side
+// (provider, password and keyring, IdP client) is shared's: one sign-in
+// serves both.
 func prepare(ctx context.Context, f *factory.Factory, file *config.File, l *config.Login, lf *LoginFlags, progress io.Writer, shared *Session) (*Session, error) {
-	debug := f.Debug()
-	s := &Session{F: f, Login: l, ConfigPath: file.Path, file: file, lf: lf, progress: progress}
-	var prov provider.Provider
-	var idpHTTP *http.Client
+	s, err := newSession(f, file, l, lf, progress, shared)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.build(ctx); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// newSession makes the session of l as far as the cache needs it: the
+// provider's settings from the environment (identity settings bind the
+// keys), the cache directory and the binding of the keys.
+func newSession(f *factory.Factory, file *config.File, l *config.Login, lf *LoginFlags, progress io.Writer, shared *Session) (*Session, error) {
+	s := &Session{F: f, Login: l, ConfigPath: file.Path, file: file, lf: lf, progress: progress, shared: shared}
 	if shared != nil {
-		s.secrets, s.cacheDir, prov, idpHTTP = shared.secrets, shared.cacheDir, shared.Options.Provider, shared.Options.Input.HTTP
+		s.cacheDir = shared.cacheDir
 	} else {
-		var err error
-		if prov, err = f.Providers.New(l.Provider); err != nil {
-			return nil, err
-		}
 		f.Providers.FromEnv(l.Provider, l.Settings, f.Getenv)
+		var err error
 		if s.cacheDir, err = cache.Dir(f.Getenv); err != nil {
 			return nil, err
 		}
+	}
+	requested := l.Duration
+	if l.Chained() {
+		requested = signin.ChainedDuration(l)
+	}
+	s.Cache = &cache.Cache{Dir: s.cacheDir, Now: f.Now, Who: who(l), Binding: binding(f.Providers, l), Requested: requested}
+	return s, nil
+}
+
+// build makes what a sign-in needs, once.
+func (s *Session) build(ctx context.Context) error {
+	if s.built {
+		return nil
+	}
+	f, l, lf, file, shared := s.F, s.Login, s.lf, s.file, s.shared
+	debug := f.Debug()
+	var prov provider.Provider
+	var idpHTTP *http.Client
+	if shared != nil {
+		s.secrets, prov, idpHTTP = shared.secrets, shared.Options.Provider, shared.Options.Input.HTTP
+	} else {
+		var err error
+		if prov, err = f.Providers.New(l.Provider); err != nil {
+			return err
+		}
 		if s.secrets, err = newSecrets(ctx, f, l, lf); err != nil {
-			return nil, err
+			return err
 		}
 		if _, ok := file.IdPs[l.IdPName]; ok && lf.StorePassword && !isTrue(l.Settings["store_password"]) {
 			s.secrets.remember = func(ctx context.Context) error {
@@ -106,12 +164,12 @@ func prepare(ctx context.Context, f *factory.Factory, file *config.File, l *conf
 			}
 		}
 		if idpHTTP, err = IdPClient(l, IdPSection(l, file), true, lf.Timeout, debug); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	credPath, err := awsfiles.CredentialsPath(f.Getenv)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	owner := s
 	if shared != nil {
@@ -119,13 +177,8 @@ func prepare(ctx context.Context, f *factory.Factory, file *config.File, l *conf
 	}
 	stsHTTP, err := owner.stsClient(l, lf.Timeout, debug)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	requested := l.Duration
-	if l.Chained() {
-		requested = signin.ChainedDuration(l)
-	}
-	s.Cache = &cache.Cache{Dir: s.cacheDir, Now: f.Now, Who: who(l), Binding: binding(f.Providers, l), Requested: requested}
 	s.Options = signin.Options{
 		Login:    l,
 		Provider: prov,
@@ -138,7 +191,7 @@ func prepare(ctx context.Context, f *factory.Factory, file *config.File, l *conf
 		STS:             &sts.Client{HTTP: stsHTTP, Endpoint: l.STSEndpoint, Region: l.Region},
 		Prompt:          f.Prompt,
 		CredentialsFile: credPath,
-		Err:             progress,
+		Err:             s.progress,
 		Debug:           debug,
 		Now:             f.Now,
 	}
@@ -148,11 +201,15 @@ func prepare(ctx context.Context, f *factory.Factory, file *config.File, l *conf
 		return (&signin.AliasCache{Dir: s.cacheDir, Now: f.Now}).Names()
 	}
 	if l.Source != nil {
-		if s.Source, err = prepare(ctx, f, file, l.Source, lf, progress, s); err != nil {
-			return nil, err
+		if s.Source, err = prepare(ctx, f, file, l.Source, lf, s.progress, s); err != nil {
+			return err
 		}
 	}
-	return s, nil
+	s.built = true
+	if s.unattended {
+		s.Unattended()
+	}
+	return nil
 }
 
 // stsClient returns the STS client for l, shared with earlier sessions of
@@ -178,6 +235,10 @@ func (s *Session) stsClient(l *config.Login, timeout time.Duration, d *debug.Log
 // running credential-process, an SDK asking exec's endpoint): questions on
 // the terminal then say that awsfed asks, for which account and user.
 func (s *Session) Unattended() {
+	s.unattended = true
+	if s.secrets == nil {
+		return // build sets it
+	}
 	s.secrets.label = fmt.Sprintf("awsfed: the keys of %s need a new sign-in. Password of %s at %s", s.Login.Account, s.Login.Username, s.Login.IdPName)
 }
 
@@ -241,6 +302,9 @@ func (s *Session) Acquire(ctx context.Context) (*cache.Entry, error) {
 // and URL) take one lock, which processes for sibling accounts wait on and
 // then find their keys in the cache.
 func (s *Session) Keys(ctx context.Context, window time.Duration) (*cache.Entry, bool, error) {
+	if err := s.build(ctx); err != nil {
+		return nil, false, err
+	}
 	if s.Source != nil {
 		// The account lock only: the source's Keys takes the IdP's.
 		return s.fetch(ctx, window, s.Acquire)
@@ -502,15 +566,25 @@ func PrepareMany(ctx context.Context, f *factory.Factory, accounts []string, lf 
 }
 
 // AccountKeys prepares account's session and returns its keys: cached ones
-// with more than window left, else those of a new sign-in.
+// with more than window left, else those of a new sign-in. A cache hit
+// reads the configuration and one cache file, and builds nothing a sign-in
+// needs: the session is built when its keys are first fetched (Keys).
 // unattended marks a sign-in another program started (see Unattended).
 func AccountKeys(ctx context.Context, f *factory.Factory, account string, lf *LoginFlags, window time.Duration, progress io.Writer, unattended bool) (*Session, *cache.Entry, error) {
-	s, err := Prepare(ctx, f, account, lf, progress)
+	s, err := resolve(f, account, lf, progress)
 	if err != nil {
 		return nil, nil, err
 	}
 	if unattended {
 		s.Unattended()
+	}
+	// What Keys would find first, chained accounts included: their own
+	// cached keys.
+	if e, ok := s.Cache.Fresh(s.Login.Account, s.Login.RoleARN, window); ok {
+		return s, e, nil
+	}
+	if err := s.build(ctx); err != nil {
+		return nil, nil, err
 	}
 	e, _, err := s.Keys(ctx, window)
 	if err != nil {
