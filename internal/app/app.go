@@ -83,7 +83,11 @@ func Version() string {
 
 // Run runs one command line and returns the exit code.
 func Run(ctx context.Context, f *factory.Factory, args []string) int {
-	root := NewRootCmd(f)
+	only := ""
+	if len(args) > 0 {
+		only = args[0]
+	}
+	root := newRootCmd(f, only)
 	root.SetArgs(args)
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)
@@ -100,7 +104,16 @@ func Run(ctx context.Context, f *factory.Factory, args []string) int {
 }
 
 // NewRootCmd builds the command tree.
-func NewRootCmd(f *factory.Factory) *cobra.Command {
+func NewRootCmd(f *factory.Factory) *cobra.Command { return newRootCmd(f, "") }
+
+// newRootCmd builds the root command with every subcommand or, when only
+// names one, with that one alone. A command line that starts with a
+// subcommand's name is that subcommand's: cobra reads the flags after it
+// with the subcommand's flag set (the root's persistent --debug included),
+// and its help lists no siblings. So `awsfed credential-process dev`, run
+// before every AWS call, does not build the fourteen commands it does not
+// run, nor read the build's VCS stamp for --version.
+func newRootCmd(f *factory.Factory, only string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "awsfed",
 		Short: "Sign in to AWS through your company's SAML single sign-on",
@@ -112,31 +125,50 @@ Start with: awsfed demo`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	// The first line is what `awsfed doctor` compares; the second says
-	// which commit and Go built this binary.
-	build := versioncmd.Read(versioncmd.Info{Version: f.Version, Commit: commit, CommitDate: commitDate}, debug.ReadBuildInfo)
-	root.SetVersionTemplate("awsfed {{.Version}}\n" + build.Details() + "\n")
 	root.PersistentFlags().BoolVar(&f.DebugOn, "debug", false, "explain each step on stderr (never shows secrets)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{err: err, cmd: cmd.CommandPath()}
 	})
-	root.AddCommand(
-		login.NewCmd(f, nil),
-		demo.NewCmd(f, nil),
-		sandboxcmd.NewCmd(f, nil),
-		configurecmd.NewCmd(f, nil),
-		configurecmd.NewConfigCmd(f, nil),
-		credprocess.NewCmd(f),
-		setupprofile.NewCmd(f),
-		execcmd.NewCmd(f),
-		envcmd.NewCmd(f),
-		status.NewCmd(f),
-		doctor.NewCmd(f, nil),
-		logout.NewCmd(f),
-		console.NewCmd(f, nil),
-		roles.NewCmd(f, nil),
-		versioncmd.NewCmd(f, build),
-	)
+	var info *versioncmd.Info
+	build := func() versioncmd.Info {
+		if info == nil {
+			in := versioncmd.Read(versioncmd.Info{Version: f.Version, Commit: commit, CommitDate: commitDate}, debug.ReadBuildInfo)
+			info = &in
+		}
+		return *info
+	}
+	subcommands := []struct {
+		name string // the first word of its Use
+		cmd  func() *cobra.Command
+	}{
+		{"login", func() *cobra.Command { return login.NewCmd(f, nil) }},
+		{"demo", func() *cobra.Command { return demo.NewCmd(f, nil) }},
+		{"sandbox", func() *cobra.Command { return sandboxcmd.NewCmd(f, nil) }},
+		{"configure", func() *cobra.Command { return configurecmd.NewCmd(f, nil) }},
+		{"config", func() *cobra.Command { return configurecmd.NewConfigCmd(f, nil) }},
+		{"credential-process", func() *cobra.Command { return credprocess.NewCmd(f) }},
+		{"setup-profile", func() *cobra.Command { return setupprofile.NewCmd(f) }},
+		{"exec", func() *cobra.Command { return execcmd.NewCmd(f) }},
+		{"env", func() *cobra.Command { return envcmd.NewCmd(f) }},
+		{"status", func() *cobra.Command { return status.NewCmd(f) }},
+		{"doctor", func() *cobra.Command { return doctor.NewCmd(f, nil) }},
+		{"logout", func() *cobra.Command { return logout.NewCmd(f) }},
+		{"console", func() *cobra.Command { return console.NewCmd(f, nil) }},
+		{"roles", func() *cobra.Command { return roles.NewCmd(f, nil) }},
+		{"version", func() *cobra.Command { return versioncmd.NewCmd(f, build()) }},
+	}
+	for _, sub := range subcommands {
+		if sub.name == only {
+			root.AddCommand(sub.cmd())
+			return root
+		}
+	}
+	// The first line is what `awsfed doctor` compares; the second says
+	// which commit and Go built this binary.
+	root.SetVersionTemplate("awsfed {{.Version}}\n" + build().Details() + "\n")
+	for _, sub := range subcommands {
+		root.AddCommand(sub.cmd())
+	}
 	return root
 }
 
