@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -57,15 +58,30 @@ const (
 
 // Main runs awsfed with the process's arguments and streams.
 func Main() int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Signals cancel ctx once a command asks (Factory.Interruptible), which
+	// every command but credential-process does before it runs.
+	signals := make(chan os.Signal, 1)
+	defer signal.Stop(signals)
+	watch := sync.OnceFunc(func() {
+		signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+		go func() {
+			select {
+			case <-signals:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+	})
 	f := &factory.Factory{
-		IO:        iostreams.System(),
-		Env:       os.Getenv,
-		Prompt:    &prompt.TTY{Disabled: os.Getenv("AWSFED_NO_PROMPT") != ""},
-		Providers: all.Registry(),
-		Now:       time.Now,
-		Version:   Version(),
+		IO:           iostreams.System(),
+		Env:          os.Getenv,
+		Prompt:       &prompt.TTY{Disabled: os.Getenv("AWSFED_NO_PROMPT") != ""},
+		Providers:    all.Registry(),
+		Now:          time.Now,
+		Version:      Version(),
+		WatchSignals: watch,
 	}
 	return Run(ctx, f, os.Args[1:])
 }
@@ -126,6 +142,11 @@ Start with: awsfed demo`,
 		SilenceUsage:  true,
 	}
 	root.PersistentFlags().BoolVar(&f.DebugOn, "debug", false, "explain each step on stderr (never shows secrets)")
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) {
+		if cmd.Annotations[factory.LazySignals] == "" {
+			f.Interruptible()
+		}
+	}
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{err: err, cmd: cmd.CommandPath()}
 	})
@@ -160,6 +181,8 @@ Start with: awsfed demo`,
 	for _, sub := range subcommands {
 		if sub.name == only {
 			root.AddCommand(sub.cmd())
+			// Unreachable from a command line that names a subcommand.
+			root.CompletionOptions.DisableDefaultCmd = true
 			return root
 		}
 	}

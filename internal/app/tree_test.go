@@ -56,3 +56,24 @@ func execute(t *testing.T, only string, args ...string) string {
 	}
 	return b.String()
 }
+
+// Every command but credential-process (whose cache hit waits on nothing)
+// makes the run interruptible before it starts.
+func TestSignalsWatchedBeforeCommands(t *testing.T) {
+	io, _, _, _ := iostreams.Test()
+	whole := NewRootCmd(&factory.Factory{IO: io, Providers: all.Registry(), Version: "test"})
+	for _, sub := range whole.Commands() {
+		name := sub.Name()
+		lazy := sub.Annotations[factory.LazySignals] != ""
+		if lazy != (name == "credential-process") {
+			t.Errorf("%s: lazy signals = %v", name, lazy)
+		}
+	}
+	watched := 0
+	io, _, _, _ = iostreams.Test()
+	f := &factory.Factory{IO: io, Providers: all.Registry(), Version: "test", WatchSignals: func() { watched++ },
+		Env: func(string) string { return "" }}
+	if code := Run(context.Background(), f, []string{"version"}); code != 0 || watched != 1 {
+		t.Errorf("awsfed version: exit %d, signals watched %d times, want 1", code, watched)
+	}
+}

@@ -134,11 +134,13 @@ func newSession(f *factory.Factory, file *config.File, l *config.Login, lf *Logi
 	return s, nil
 }
 
-// build makes what a sign-in needs, once.
+// build makes what a sign-in needs, once. A sign-in waits (on the IdP, the
+// user, STS, locks): from here on Ctrl-C cancels the run.
 func (s *Session) build(ctx context.Context) error {
 	if s.built {
 		return nil
 	}
+	s.F.Interruptible()
 	f, l, lf, file, shared := s.F, s.Login, s.lf, s.file, s.shared
 	debug := f.Debug()
 	var prov provider.Provider

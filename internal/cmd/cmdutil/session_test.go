@@ -27,8 +27,10 @@ func TestCacheHitBuildsNothing(t *testing.T) {
 	env := map[string]string{"HOME": home, "AWSFED_CONFIG": cfg, "AWS_CA_BUNDLE": filepath.Join(home, "missing.pem")}
 	io, _, _, _ := iostreams.Test()
 	now := time.Now()
+	watched := 0
 	f := &factory.Factory{IO: io, Env: func(k string) string { return env[k] }, Now: func() time.Time { return now },
-		Providers: provider.Registry{"form": func() provider.Provider { return nil }}}
+		Providers:    provider.Registry{"form": func() provider.Provider { return nil }},
+		WatchSignals: func() { watched++ }}
 	lf := &LoginFlags{}
 
 	s, err := resolve(f, "dev", lf, io.ErrOut)
@@ -52,11 +54,17 @@ func TestCacheHitBuildsNothing(t *testing.T) {
 	if s.built || s.secrets != nil || s.Options.STS != nil {
 		t.Error("a cache hit built the sign-in")
 	}
+	if watched != 0 {
+		t.Error("a cache hit watched signals")
+	}
 
 	// Keys that have less than the window left need a sign-in: now the
 	// session is built, and the CA bundle is read.
 	_, _, err = AccountKeys(context.Background(), f, "dev", lf, 2*time.Hour, io.ErrOut, true)
 	if err == nil || !strings.Contains(err.Error(), "missing.pem") {
 		t.Errorf("miss: %v, want the unreadable AWS_CA_BUNDLE", err)
+	}
+	if watched != 1 {
+		t.Errorf("a sign-in watched signals %d times, want 1", watched)
 	}
 }

@@ -48,6 +48,9 @@ Set it up with: awsfed setup-profile ACCOUNT`,
   [profile dev]
   credential_process = /usr/local/bin/awsfed credential-process dev`,
 		Args: cobra.MaximumNArgs(1),
+		// A cache hit waits on nothing; a sign-in makes the run
+		// interruptible when it starts (cmdutil).
+		Annotations: map[string]string{factory.LazySignals: "true"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {
 				opts.Account = args[0]

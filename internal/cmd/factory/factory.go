@@ -24,9 +24,26 @@ type Factory struct {
 	Providers provider.Registry
 	Now       func() time.Time
 	Version   string
+	// WatchSignals makes SIGINT and SIGTERM cancel the run's context from
+	// the call on (nil: they never do, as in tests). See Interruptible.
+	WatchSignals func()
 
 	// DebugOn is set by the root command's --debug flag.
 	DebugOn bool
+}
+
+// LazySignals is the annotation of a command that calls Interruptible
+// itself before it first waits; the root calls it before any other command
+// runs. credential-process is one: AWS tools run it before every call, and
+// its cache hit waits on nothing, so it need not pay for the thread Go
+// starts to deliver signals.
+const LazySignals = "awsfed/lazy-signals"
+
+// Interruptible makes SIGINT and SIGTERM cancel the run from now on.
+func (f *Factory) Interruptible() {
+	if f.WatchSignals != nil {
+		f.WatchSignals()
+	}
 }
 
 // Debug returns the --debug logger (nil, which discards, when off).
