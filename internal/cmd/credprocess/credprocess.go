@@ -63,15 +63,6 @@ Set it up with: awsfed setup-profile ACCOUNT`,
 	return cmd
 }
 
-// output is the credential_process JSON (Version 1).
-type output struct {
-	Version         int
-	AccessKeyID     string `json:"AccessKeyId"`
-	SecretAccessKey string
-	SessionToken    string
-	Expiration      string
-}
-
 // Run prints the keys.
 func Run(ctx context.Context, opts *Options) error {
 	f := opts.F
@@ -89,12 +80,40 @@ func Run(ctx context.Context, opts *Options) error {
 	return Print(f.IO.Out, e)
 }
 
-// Print writes e as credential_process JSON.
+// Print writes e as credential_process JSON (Version 1) on one line. It is
+// put together by hand, the strings escaped by encoding/json: encoding/json
+// looks a struct type over by reflection on its first use, a sizeable part
+// of a cache hit's own work.
 func Print(w io.Writer, e *cache.Entry) error {
-	return json.NewEncoder(w).Encode(output{
-		Version: 1, AccessKeyID: e.AccessKeyID, SecretAccessKey: e.SecretAccessKey,
-		SessionToken: e.SessionToken, Expiration: e.Expiration.UTC().Format(time.RFC3339),
-	})
+	b := make([]byte, 0, 128+len(e.AccessKeyID)+len(e.SecretAccessKey)+len(e.SessionToken))
+	b = append(b, `{"Version":1,"AccessKeyId":`...)
+	b = appendString(b, e.AccessKeyID)
+	b = append(b, `,"SecretAccessKey":`...)
+	b = appendString(b, e.SecretAccessKey)
+	b = append(b, `,"SessionToken":`...)
+	b = appendString(b, e.SessionToken)
+	b = append(b, `,"Expiration":`...)
+	b = appendString(b, e.Expiration.UTC().Format(time.RFC3339))
+	b = append(b, "}\n"...)
+	_, err := w.Write(b)
+	return err
+}
+
+// appendString appends s as a JSON string, escaped as encoding/json does.
+// Keys and dates need no escaping: they are copied as they are.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, err := json.Marshal(s)
+			if err != nil { // a string always encodes
+				panic(err)
+			}
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // explain turns "cannot ask" into the one thing to do: sign in by hand.
