@@ -19,15 +19,23 @@
 #   - the same cache hit with a binary built with -ldflags='-s -w', and with
 #     one built with CGO_ENABLED=0 (static: no dynamic loader, no libc, pure
 #     Go os/user lookups)
-# Wall time is hyperfine's median (and min); peak RSS is the median over
-# RSS_RUNS runs of /usr/bin/time -f %M. Every command runs in a clean
-# environment (env -i) with a throw-away HOME.
+#   - the floor: a static Go program that only reads the cache file and
+#     prints it, built here the same way; what any Go credential_process
+#     costs on this machine
+#   - with BASE=REV, the static cache hit of awsfed built from git revision
+#     REV (git archive), measured right after the current one
+# Wall time is hyperfine's median (and min); peak RSS and minor page faults
+# are medians over RSS_RUNS runs of /usr/bin/time -f '%M %R'. Every command
+# runs in a clean environment (env -i) with a throw-away HOME. Last, the
+# package inits of the static cache hit (GODEBUG=inittrace=1): their count,
+# total clock and bytes, and the largest.
 #
 # Usage: scripts/bench.sh            (from anywhere in the repository)
 #   RUNS=200 scripts/bench.sh        hyperfine runs per row (default 100)
 #   RSS_RUNS=20                      runs for the peak RSS median (default 20)
 #   WARMUP=5                         hyperfine warm-up runs (default 5)
 #   DEMO_RUNS=40                     runs of awsfed demo (default 40; 0 skips it)
+#   BASE=HEAD~3                      also measure the static cache hit of that revision
 # Needs: go, hyperfine (installed with apt-get when missing and run as root),
 # GNU time at /usr/bin/time. Targets: credential-process cache hit median
 # < 5 ms and peak RSS < 20 MB. The machine should be quiet: the script prints
@@ -38,6 +46,7 @@ RUNS=${RUNS:-100}
 RSS_RUNS=${RSS_RUNS:-20}
 DEMO_RUNS=${DEMO_RUNS:-40}
 WARMUP=${WARMUP:-5}
+BASE=${BASE:-}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/awsfed-bench.XXXXXX")
 sandbox_pid=""
@@ -78,6 +87,30 @@ static=$tmp/awsfed-static
 (cd "$root" && go build -trimpath -o "$bin" ./cmd/awsfed)
 (cd "$root" && go build -trimpath -ldflags='-s -w' -o "$stripped" ./cmd/awsfed)
 (cd "$root" && CGO_ENABLED=0 go build -trimpath -o "$static" ./cmd/awsfed)
+based=$tmp/awsfed-base
+if [[ -n $BASE ]]; then
+	mkdir "$tmp/base"
+	git -C "$root" archive "$BASE" | tar -x -C "$tmp/base"
+	(cd "$tmp/base" && CGO_ENABLED=0 go build -trimpath -o "$based" ./cmd/awsfed)
+fi
+floor=$tmp/floor
+mkdir "$tmp/floor-src"
+printf 'module floor\n\ngo 1.21\n' >"$tmp/floor-src/go.mod"
+cat >"$tmp/floor-src/main.go" <<'EOF'
+// The floor: read one file, print it.
+package main
+
+import "os"
+
+func main() {
+	b, err := os.ReadFile(os.Args[1])
+	if err != nil {
+		os.Exit(1)
+	}
+	os.Stdout.Write(b)
+}
+EOF
+(cd "$tmp/floor-src" && CGO_ENABLED=0 go build -trimpath -o "$floor" .)
 size() { echo "$(($(stat -c %s "$1") / 1024)) KiB"; }
 echo "binary: $(size "$bin") (CGO_ENABLED=$(cd "$root" && go env CGO_ENABLED)); -s -w: $(size "$stripped"); CGO_ENABLED=0: $(size "$static"); $("$bin" --version)"
 
@@ -119,6 +152,7 @@ sandbox_pid=""
 "${base_env[@]}" AWSFED_NO_PROMPT=1 "$bin" credential-process dev >/dev/null
 
 median() { sort -n | awk '{v[NR]=$1} END {if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+cache_file=$(ls "$home"/.cache/awsfed/dev@*.json | head -n1)
 
 # measure NAME ENV... -- CMD ARGS...: one table row.
 measure() {
@@ -142,22 +176,35 @@ measure() {
 	local med min
 	med=$(awk -F, 'NR==2 {printf "%.1f", $4*1000}' "$csv")
 	min=$(awk -F, 'NR==2 {printf "%.1f", $7*1000}' "$csv")
-	local rss
-	rss=$(for _ in $(seq "$RSS_RUNS"); do
-		"${base_env[@]}" "${envs[@]}" /usr/bin/time -f %M -o "$tmp/rss" "$@" >/dev/null 2>&1
+	local rss faults
+	for _ in $(seq "$RSS_RUNS"); do
+		"${base_env[@]}" "${envs[@]}" /usr/bin/time -f '%M %R' -o "$tmp/rss" "$@" >/dev/null 2>&1
 		cat "$tmp/rss"
-	done | median)
-	printf '| %s | %s ms (min %s)%s | %.1f MB |\n' "$name" "$med" "$min" "$note" "$(awk -v k="$rss" 'BEGIN {print k/1024}')"
+	done >"$tmp/rss-runs"
+	rss=$(cut -d' ' -f1 "$tmp/rss-runs" | median)
+	faults=$(cut -d' ' -f2 "$tmp/rss-runs" | median)
+	printf '| %s | %s ms (min %s)%s | %.1f MB | %s |\n' "$name" "$med" "$min" "$note" "$(awk -v k="$rss" 'BEGIN {print k/1024}')" "$faults"
+}
+
+# inits BINARY: the package inits of its cache hit, from GODEBUG=inittrace=1.
+inits() {
+	"${base_env[@]}" GODEBUG=inittrace=1 "$1" credential-process dev 2>&1 >/dev/null | grep '^init ' >"$tmp/inits" || true
+	awk '{n++; ms+=$5; b+=$8} END {printf "%d package inits, %.2f ms clock, %d bytes; the largest:\n", n, ms, b}' "$tmp/inits"
+	sort -k5 -rn "$tmp/inits" | head -n 8 | awk '{printf "  %s: %s ms, %s bytes\n", $2, $5, $8}'
 }
 
 echo
-echo "| what | median wall | peak RSS (median) |"
-echo "|---|---|---|"
+echo "| what | median wall | peak RSS (median) | minor page faults (median) |"
+echo "|---|---|---|---|"
+measure "floor: a static Go program that prints the cache file" -- "$floor" "$cache_file"
 measure "awsfed --version" -- "$bin" --version
 measure "credential-process dev (cache hit)" -- "$bin" credential-process dev
 measure "credential-process: DISABLE_KWALLET=1" DISABLE_KWALLET=1 -- "$bin" credential-process dev
 measure "credential-process: stripped (-s -w)" -- "$stripped" credential-process dev
 measure "credential-process: CGO_ENABLED=0" -- "$static" credential-process dev
+if [[ -n $BASE ]]; then
+	measure "credential-process: CGO_ENABLED=0 at $BASE" -- "$based" credential-process dev
+fi
 if ((DEMO_RUNS > 0)); then
 	RUNS=$DEMO_RUNS RSS_RUNS=$((DEMO_RUNS < RSS_RUNS ? DEMO_RUNS : RSS_RUNS)) WARMUP=3 \
 		measure "awsfed demo" -- "$bin" demo
@@ -167,6 +214,11 @@ if command -v dbus-daemon >/dev/null; then
 	dbus_pid=$(cat "$tmp/dbus.pid")
 	measure "credential-process: D-Bus session bus" "DBUS_SESSION_BUS_ADDRESS=$dbus_addr" -- "$bin" credential-process dev
 	measure "credential-process: D-Bus bus + CGO_ENABLED=0" "DBUS_SESSION_BUS_ADDRESS=$dbus_addr" -- "$static" credential-process dev
+fi
+echo
+echo "CGO_ENABLED=0 cache hit: $(inits "$static")"
+if [[ -n $BASE ]]; then
+	echo "at $BASE: $(inits "$based")"
 fi
 echo
 echo "load average after: $(load)"
