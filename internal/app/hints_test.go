@@ -149,10 +149,10 @@ func TestFlagScan(t *testing.T) {
 
 // foreign are the programs besides awsfed whose flags awsfed's texts show
 // (aws --profile, go test -race, apt-get --no-install-recommends, gpg,
-// brew --prefix):
+// brew --prefix, goreleaser release --snapshot, sha256sum --ignore-missing):
 // their flags are not awsfed's to check. Not "pass": in prose it is the
 // verb of "pass --password-stdin".
-var foreign = map[string]bool{"aws": true, "go": true, "apt-get": true, "gpg": true, "terraform": true, "brew": true}
+var foreign = map[string]bool{"aws": true, "go": true, "apt-get": true, "gpg": true, "terraform": true, "brew": true, "goreleaser": true, "sha256sum": true}
 
 // execCallee names calls whose string arguments are another program's
 // argv (pass insert --multiline), not text for the user.
