@@ -23,7 +23,7 @@ type Published struct {
 // PublishMany is Publish for several accounts of one sign-in: every
 // profile (but those of credential_process profiles, and those holding
 // long-term keys) is written in one locked, atomic update of the
-// credentials file, then every account's keys are tested at once. An
+// credentials file while every account's keys are tested at once. An
 // account that fails does not stop the others; its Err says why. notice
 // hears that the file was made private, if it was.
 func PublishMany(ctx context.Context, items []*Published, notice io.Writer) {
@@ -64,13 +64,9 @@ func PublishMany(ctx context.Context, items []*Published, notice io.Writer) {
 		p.Result.CredentialsFile = file
 		written = append(written, p)
 	}
-	if len(written) > 0 {
-		if err := awsfiles.WriteProfiles(ctx, file, profiles, awsfiles.Notify(notice)); err != nil {
-			for _, p := range written {
-				p.Err, p.Result.CredentialsFile = err, ""
-			}
-		}
-	}
+	// The tests need the keys only, not the file: they run while it is
+	// written (and synced), and a profile that could not be written fails
+	// for that whatever its test said.
 	var wg sync.WaitGroup
 	for _, p := range items {
 		if p.Err != nil || p.Options.SkipTest {
@@ -85,5 +81,14 @@ func PublishMany(ctx context.Context, items []*Published, notice io.Writer) {
 			p.Result.CallerARN = id.ARN
 		})
 	}
+	var werr error
+	if len(written) > 0 {
+		werr = awsfiles.WriteProfiles(ctx, file, profiles, awsfiles.Notify(notice))
+	}
 	wg.Wait()
+	if werr != nil {
+		for _, p := range written {
+			p.Err, p.Result.CredentialsFile, p.Result.CallerARN = werr, "", ""
+		}
+	}
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/awsfed/awsfed/internal/awsfiles"
 	"github.com/awsfed/awsfed/internal/config"
+	"github.com/awsfed/awsfed/internal/saml"
+	"github.com/awsfed/awsfed/internal/sandbox"
 	"github.com/awsfed/awsfed/internal/sts"
 )
 
@@ -56,5 +58,53 @@ func TestPublishManyRefusesLongTermKeysProfileByProfile(t *testing.T) {
 		if k, _ := f.Keys(profile); k.AccessKeyID != want {
 			t.Errorf("[%s] holds %q, want %q", profile, k.AccessKeyID, want)
 		}
+	}
+}
+
+// The keys are tested while the file is written; a profile the write
+// failed for fails with the write's error, and no caller from its test.
+func TestPublishManyTestsTheKeysWhileWriting(t *testing.T) {
+	s := startSandbox(t, sandbox.Options{})
+	assert := func(context.Context) (*saml.Assertion, error) {
+		raw, err := s.IssueResponse(sandbox.ResponseOptions{User: "team"})
+		if err != nil {
+			return nil, err
+		}
+		return saml.Parse(raw)
+	}
+	dev := account(s, "dev", "Dev", nil)
+	audit := account(s, "audit", sandbox.AccountRoleARN(sandbox.AuditAccount, "Audit"), nil)
+	outs := Many(context.Background(), []*Account{dev, audit}, assert)
+	publish := func(path string) []*Published {
+		var items []*Published
+		for _, o := range outs {
+			if o.Err != nil {
+				t.Fatal(o.Err)
+			}
+			opts := o.Account.Options
+			opts.Login.Profile, opts.CredentialsFile = opts.Login.Account, path
+			items = append(items, &Published{Options: opts, Session: o.Session})
+		}
+		PublishMany(context.Background(), items, io.Discard)
+		return items
+	}
+	dir := t.TempDir()
+	for _, p := range publish(filepath.Join(dir, "credentials")) {
+		if p.Err != nil || !strings.Contains(p.Result.CallerARN, ":assumed-role/") || p.Result.CredentialsFile == "" {
+			t.Errorf("%s: %v, %+v", p.Options.Login.Profile, p.Err, p.Result)
+		}
+	}
+	// Readable (missing), but its lock cannot be taken: the write fails.
+	bad := filepath.Join(t.TempDir(), "credentials")
+	if err := os.Mkdir(bad+".lock", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range publish(bad) {
+		if p.Err == nil || !strings.Contains(p.Err.Error(), "lock") || p.Result.CallerARN != "" || p.Result.CredentialsFile != "" {
+			t.Errorf("%s, file not writable: %v, %+v", p.Options.Login.Profile, p.Err, p.Result)
+		}
+	}
+	if n := s.STSActions()["GetCallerIdentity ok"]; n != 4 {
+		t.Errorf("%d keys tested, want 4: %v", n, s.STSActions())
 	}
 }
