@@ -19,7 +19,8 @@
 #                                       load average is at most this
 # Needs: go, hyperfine (installed with apt-get when missing and run as root).
 # Goal: N = 20 within 2x of N = 1. The machine should be quiet: each row
-# shows the 1-minute load it started at, and the last lines the ratios.
+# shows the 1-minute load when it started and ended (a rise means others
+# took CPU during the row: discard it), and the last line the ratios.
 set -euo pipefail
 
 RUNS=${RUNS:-30}
@@ -109,7 +110,7 @@ accounts() { for i in $(seq "$1"); do printf 'acct%d ' "$i"; done; }
 "${base_env[@]}" "$bin" login $(accounts 20) --force --no-verify
 
 echo
-echo "| accounts | login --no-verify (median, min) | login, keys verified (median, min) | 1-min load |"
+echo "| accounts | login --no-verify (median, min) | login, keys verified (median, min) | 1-min load, start → end |"
 echo "|---|---|---|---|"
 declare -A median
 for n in 1 5 20; do
@@ -129,7 +130,7 @@ for n in 1 5 20; do
 		median[$n$verify]=$med
 		row+=" $med ms ($min) |"
 	done
-	echo "$row $at |"
+	echo "$row $at → $(load1) |"
 done
 echo
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
