@@ -96,7 +96,7 @@ func send(ctx context.Context, client *http.Client, u *url.URL, body []byte, reg
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
 	req.Header.Set("User-Agent", "awsfed")
 	if creds != nil {
-		sign(req, body, *creds, region, "sts", time.Now())
+		Sign(req, body, *creds, region, "sts", time.Now())
 	}
 	resp, err := client.Do(req)
 	if err != nil {

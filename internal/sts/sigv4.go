@@ -6,20 +6,24 @@ import (
 	"encoding/hex"
 	"net"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// sign adds AWS Signature Version 4 to req, a request whose body is body,
+// Sign adds AWS Signature Version 4 to req, a request whose body is body,
 // for service in region, made at now with creds: X-Amz-Date,
 // X-Amz-Security-Token when creds has a session token, and Authorization.
+// The client signs its calls with it, and the sandbox's STS checks
+// signatures by signing again (its tests sign with aws-sdk-go-v2, the
+// end-to-end tests with the AWS CLI: two signers of others).
 // It signs what the AWS SDKs sign: host, Content-Length, X-Amz-Date, the
 // token and every header req already carries but User-Agent; and the path
 // escaped once more, as every service but S3 expects. See
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html.
-func sign(req *http.Request, body []byte, creds Credentials, region, service string, now time.Time) {
+func Sign(req *http.Request, body []byte, creds Credentials, region, service string, now time.Time) {
 	const algorithm = "AWS4-HMAC-SHA256"
 	amzDate := now.UTC().Format("20060102T150405Z")
 	day := amzDate[:8]
@@ -62,7 +66,7 @@ func sign(req *http.Request, body []byte, creds Credentials, region, service str
 	}
 	sort.Strings(names)
 	var canonical strings.Builder
-	canonical.WriteString(req.Method + "\n" + escapePath(req.URL.EscapedPath()) + "\n" + req.URL.RawQuery + "\n")
+	canonical.WriteString(req.Method + "\n" + escapePath(req.URL.EscapedPath()) + "\n" + canonicalQuery(req.URL.RawQuery) + "\n")
 	for _, n := range names {
 		canonical.WriteString(n + ":" + values[n] + "\n")
 	}
@@ -88,6 +92,16 @@ func hmacSHA256(key []byte, data string) []byte {
 func hexSHA256(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// canonicalQuery is the query sorted by name, every name and value
+// percent-encoded but the unreserved characters, as the SDKs make it.
+func canonicalQuery(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	q, _ := url.ParseQuery(raw)
+	return strings.ReplaceAll(q.Encode(), "+", "%20")
 }
 
 // escapePath percent-encodes every byte of p but the unreserved characters
