@@ -25,12 +25,17 @@ type LoginFlags struct {
 	StorePassword  bool
 }
 
+// ProviderFlagUsage is the help of --provider: every registered provider
+// (a test holds it to provider/all's registry, which the flags cannot see
+// without building every provider at start-up).
+const ProviderFlagUsage = "IdP kind: browser, form, okta, onelogin or vro"
+
 // Register adds the flags to fs. Secrets have no flag of their own: argv is
 // visible to every user of the machine (ps), so passwords and MFA codes come
 // from stdin, the environment, the keyring or the terminal.
 func (lf *LoginFlags) Register(fs *pflag.FlagSet) {
 	fs.StringVar(&lf.Overrides.IdP, "idp", "", "the [idp NAME] section to use")
-	fs.StringVar(&lf.Overrides.Provider, "provider", "", "IdP kind: browser, form, onelogin or vro")
+	fs.StringVar(&lf.Overrides.Provider, "provider", "", ProviderFlagUsage)
 	fs.StringVar(&lf.Overrides.URL, "url", "", "the IdP's start URL (for form: the IdP-initiated SSO URL for AWS)")
 	fs.StringVar(&lf.Overrides.Username, "username", "", "IdP username")
 	fs.StringVar(&lf.Overrides.RoleARN, "role", "", "role to assume: full ARN, role name, or account-id:role-name")
