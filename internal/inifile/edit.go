@@ -147,6 +147,17 @@ func (d *Doc) commit(what string, sp splice, ok func(*Doc) bool) bool {
 	out = append(out, d.lines[:sp.from]...)
 	out = append(out, sp.add...)
 	out = append(out, d.lines[sp.to:]...)
+	// A lone CR line end followed by an empty line that ends in LF would
+	// read back as one CRLF, and the empty line (maybe part of a value)
+	// would be gone. Such neighbours arise only where the edit joined
+	// lines: the empty line ends in a CR too.
+	for i := max(sp.from-1, 0); i+1 < len(out); i++ {
+		if out[i].eol == "\r" && out[i+1].text == "" && out[i+1].eol == "\n" {
+			out[i+1].eol = "\r"
+		} else if i >= sp.from+len(sp.add) {
+			break
+		}
+	}
 	ix, err := reanalyze(d.ix, out, sp)
 	if err != nil {
 		d.refuse(fmt.Errorf("%s: the edit would break the file: %w", what, err))

@@ -46,6 +46,8 @@ func TestEdits(t *testing.T) {
 		{"new section CRLF", "[a]\r\nk = 1\r\n", set("b", "j", "2"), "[a]\r\nk = 1\r\n\r\n[b]\r\nj = 2\r\n"},
 		{"lone CR line ends are kept and used", "[a]\rk = 1\r\nx = 2\n\r", set("a", "j", "3"), "[a]\rk = 1\r\nx = 2\nj = 3\r\r"},
 		{"a value ending in a lone CR", "[a]\nk = v\r", set("a", "k", "w"), "[a]\nk = w\r"},
+		{"an empty value line after a lone CR ends in CR", "[a]\nj=\r", set("a", "j", "\n\n0"), "[a]\nj=\r\r  0\n"},
+		{"an empty line a delete puts after a lone CR ends in CR", "[a]\rk=1\n\nj=2\n", del("a", "k"), "[a]\r\rj=2\n"},
 		{"delete key and continuation", "[a]\nk = 1\n  c\n\n  d\nj = 2\n", del("a", "k"), "[a]\nj = 2\n"},
 		{"delete keeps blank lines after the value", "[a]\nk = 1\n\nj = 2\n", del("a", "k"), "[a]\n\nj = 2\n"},
 		{"delete missing key is a no-op", "[a]\nk = 1\n", del("a", "x"), "[a]\nk = 1\n"},
