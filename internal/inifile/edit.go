@@ -3,6 +3,7 @@ package inifile
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -138,38 +139,60 @@ type splice struct {
 }
 
 // commit makes the edit sp if the result parses and passes ok; otherwise it
-// keeps the document and records the refusal. Only the lines whose meaning
-// the edit may change are read again (see reanalyze), so that many edits
-// of a long file (a sign-in writing twenty profiles) cost time in
-// proportion to the edits, not to the file times the edits.
+// keeps the document and records the refusal. The lines are replaced in
+// place, and only those whose meaning the edit may change are read again
+// (see reanalyze), so that many edits of a long file (a sign-in writing
+// twenty profiles) cost time in proportion to the edits, not to the file
+// times the edits.
 func (d *Doc) commit(what string, sp splice, ok func(*Doc) bool) bool {
-	out := make([]line, 0, len(d.lines)-(sp.to-sp.from)+len(sp.add))
-	out = append(out, d.lines[:sp.from]...)
-	out = append(out, sp.add...)
-	out = append(out, d.lines[sp.to:]...)
-	// A lone CR line end followed by an empty line that ends in LF would
-	// read back as one CRLF, and the empty line (maybe part of a value)
-	// would be gone. Such neighbours arise only where the edit joined
-	// lines: the empty line ends in a CR too.
-	for i := max(sp.from-1, 0); i+1 < len(out); i++ {
-		if out[i].eol == "\r" && out[i+1].text == "" && out[i+1].eol == "\n" {
-			out[i+1].eol = "\r"
-		} else if i >= sp.from+len(sp.add) {
-			break
-		}
-	}
-	ix, err := reanalyze(d.ix, out, sp)
+	sp = d.keepEmptyLines(sp)
+	saved := slices.Clone(d.lines[sp.from:sp.to])
+	undo := func() { d.lines = slices.Replace(d.lines, sp.from, sp.from+len(sp.add), saved...) }
+	d.lines = slices.Replace(d.lines, sp.from, sp.to, sp.add...)
+	ix, err := reanalyze(d.ix, d.lines, sp)
 	if err != nil {
+		undo()
 		d.refuse(fmt.Errorf("%s: the edit would break the file: %w", what, err))
 		return false
 	}
-	n := &Doc{bom: d.bom, nl: d.nl, lines: out, ix: ix}
-	if !ok(n) {
+	if !ok(&Doc{bom: d.bom, nl: d.nl, lines: d.lines, ix: ix}) {
+		undo()
 		d.refuse(fmt.Errorf("%s: %w", what, errors.New("the edit would not read back as written")))
 		return false
 	}
-	d.lines, d.ix = out, ix
+	d.ix = ix
 	return true
+}
+
+// keepEmptyLines returns sp changed so that no empty line of the result is
+// lost: a lone CR line end followed by an empty line that ends in LF would
+// read back as one CRLF, and the empty line (maybe part of a value) would
+// be gone. Such neighbours arise only where the edit joins lines; the empty
+// line then ends in a CR too, and sp grows over the lines after it that
+// this changes. sp.add must be the edit's own.
+func (d *Doc) keepEmptyLines(sp splice) splice {
+	at := func(i int) line { // line i of the result
+		switch {
+		case i < sp.from:
+			return d.lines[i]
+		case i < sp.from+len(sp.add):
+			return sp.add[i-sp.from]
+		}
+		return d.lines[i-sp.from-len(sp.add)+sp.to]
+	}
+	n := len(d.lines) - (sp.to - sp.from) + len(sp.add)
+	for i := max(sp.from-1, 0); i+1 < n; i++ {
+		if a, b := at(i), at(i+1); a.eol == "\r" && b.text == "" && b.eol == "\n" {
+			if i+1 == sp.from+len(sp.add) { // an original line: the edit takes it over
+				sp.add = append(sp.add, d.lines[sp.to])
+				sp.to++
+			}
+			sp.add[i+1-sp.from].eol = "\r"
+		} else if i+1 >= sp.from+len(sp.add) {
+			break
+		}
+	}
+	return sp
 }
 
 func (d *Doc) refuse(err error) {

@@ -113,8 +113,15 @@ func reanalyze(old index, lines []line, sp splice) (index, error) {
 	}
 	shift := len(sp.add) - (sp.to - sp.from)
 	resume := sp.from + len(sp.add) // the first line after the edit
-	ix := index{kinds: make([]lineKind, len(lines)), sects: append([]sectInfo(nil), old.sects[:si]...)}
+	ix := index{kinds: make([]lineKind, len(lines)), sects: make([]sectInfo, si, len(old.sects)+1)}
 	copy(ix.kinds, old.kinds[:start])
+	copy(ix.sects, old.sects[:si])
+	done := func() (index, error) {
+		if len(ix.sects) == 0 {
+			ix.sects = nil // as analyze leaves it
+		}
+		return ix, nil
+	}
 	stop, err := ix.scan(lines, start, func(i int) bool {
 		return i >= resume && old.kinds[i-shift] == headerLine
 	})
@@ -122,7 +129,7 @@ func reanalyze(old index, lines []line, sp splice) (index, error) {
 		return index{}, err
 	}
 	if stop == len(lines) {
-		return ix, nil
+		return done()
 	}
 	copy(ix.kinds[stop:], old.kinds[stop-shift:])
 	rest := old.sects[si:]
@@ -132,7 +139,7 @@ func reanalyze(old index, lines []line, sp splice) (index, error) {
 	for _, s := range rest {
 		ix.sects = append(ix.sects, s.moved(shift))
 	}
-	return ix, nil
+	return done()
 }
 
 // moved is s after n lines were added before it (removed, if negative).
