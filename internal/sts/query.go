@@ -29,8 +29,14 @@ const (
 // retryPause is the wait before the second attempt.
 func retryPause() time.Duration { return 200*time.Millisecond + rand.N(300*time.Millisecond) }
 
-// defaultHTTP serves a Client without one of its own.
-var defaultHTTP = &http.Client{Timeout: 30 * time.Second}
+// defaultHTTP serves a Client without one of its own. Like the clients
+// awsfed injects (httpx.NoRedirects), it follows no redirect: a request
+// carries an assertion or a signature, which must not go to another host,
+// and STS never answers with one.
+var defaultHTTP = &http.Client{
+	Timeout:       30 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
 
 // call sends one STS Query-protocol request (Action op, Version, params)
 // to endpoint, SigV4-signed for region with creds unless creds is nil, and

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -114,5 +115,25 @@ func TestEndpointNotHTTP(t *testing.T) {
 	_, err := c.AssumeRoleWithSAML(context.Background(), roleARN, providerARN, assertion, 0)
 	if err == nil || !strings.Contains(err.Error(), "is not an http(s) URL") {
 		t.Fatalf("error %v", err)
+	}
+}
+
+// A Client without an HTTP client of its own follows no redirect: the
+// assertion stays with the endpoint it was given to.
+func TestDefaultClientFollowsNoRedirect(t *testing.T) {
+	var reached atomic.Int32
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached.Add(1) }))
+	defer other.Close()
+	redirect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/", http.StatusTemporaryRedirect)
+	}))
+	defer redirect.Close()
+	c := &Client{Endpoint: redirect.URL}
+	_, err := c.AssumeRoleWithSAML(context.Background(), "arn:aws:iam::123456789012:role/Dev", "arn:aws:iam::123456789012:saml-provider/Corp", "PHNhbWw+c2VjcmV0PC9zYW1sPg==", 0)
+	if err == nil {
+		t.Fatal("a 307 answer was taken for keys")
+	}
+	if n := reached.Load(); n != 0 {
+		t.Errorf("the redirect target received %d requests", n)
 	}
 }
